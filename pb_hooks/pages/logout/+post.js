@@ -1,0 +1,5 @@
+module.exports = ({ user, session, form, request, redirect, event }) => {
+  if (user && form.everywhere === '1') session.endAllSessions(user.id)
+  session.clearSession(event, request)
+  redirect('/login')
+}

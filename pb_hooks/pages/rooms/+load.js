@@ -1,0 +1,1 @@
+module.exports = (ctx) => ({ rooms: ctx.rooms.visibleRooms(ctx.requireUser()) })

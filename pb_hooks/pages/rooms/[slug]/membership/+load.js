@@ -1,0 +1,4 @@
+module.exports = (ctx) => {
+  const { room } = ctx.rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  ctx.redirect(`/rooms/${room.slug}`)
+}

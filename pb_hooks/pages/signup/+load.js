@@ -1,0 +1,3 @@
+module.exports = ({ user, redirect }) => {
+  if (user) redirect('/rooms')
+}

@@ -1,0 +1,109 @@
+// Memberships: who belongs to a room, and in which role.
+import { HttpError } from '../runtime/context'
+import type { Errors } from '../web/forms'
+
+export const LOBBY = 'lobby'
+
+export function membershipOf(roomId: string, userId: string, app: any = $app): any | null {
+  try {
+    return app.findFirstRecordByFilter('memberships', 'room = {:room} && user = {:user}', { room: roomId, user: userId })
+  } catch {
+    return null
+  }
+}
+
+export function roleOf(roomId: string, userId: string): string {
+  const m = membershipOf(roomId, userId)
+  return m ? m.getString('role') : ''
+}
+
+function addMembership(app: any, roomId: string, userId: string, role: string): void {
+  const m = new Record(app.findCollectionByNameOrId('memberships'))
+  m.set('room', roomId)
+  m.set('user', userId)
+  m.set('role', role)
+  app.save(m)
+}
+
+/** joinLobby makes a new user a member of the lobby, so they have somewhere to talk at once. */
+export function joinLobby(app: any, userId: string): void {
+  try {
+    const lobby = app.findFirstRecordByData('rooms', 'slug', LOBBY)
+    if (!membershipOf(lobby.id, userId, app)) addMembership(app, lobby.id, userId, 'member')
+  } catch {
+    // no lobby (an operator deleted it): nothing to join
+  }
+}
+
+/** join makes the user a member of a public room. */
+export function join(roomRecord: any, userId: string): void {
+  if (roomRecord.getString('kind') !== 'public') throw new HttpError(403, 'Only the owner can add people to a private room.')
+  if (!membershipOf(roomRecord.id, userId)) addMembership($app, roomRecord.id, userId, 'member')
+}
+
+/** leave ends the user's membership; an owner stays, so a room is never left without one. */
+export function leave(roomRecord: any, userId: string): void {
+  const m = membershipOf(roomRecord.id, userId)
+  if (!m) return
+  if (m.getString('role') === 'owner') throw new HttpError(403, 'The owner cannot leave the room.')
+  $app.delete(m)
+}
+
+export interface Member {
+  id: string
+  username: string
+  name: string
+  role: string
+}
+
+export function membersOf(roomId: string): Member[] {
+  const records = $app.findRecordsByFilter('memberships', 'room = {:room}', 'created', 0, 0, { room: roomId })
+  $app.expandRecords(records, ['user'], null)
+  return records.map((m: any) => {
+    const u = m.expandedOne('user')
+    return { id: u.id, username: u.getString('username'), name: u.getString('name'), role: m.getString('role') }
+  })
+}
+
+function requireOwner(roomRecord: any, userId: string): void {
+  const m = membershipOf(roomRecord.id, userId)
+  if (!m || m.getString('role') !== 'owner') throw new HttpError(403, 'Only the room owner can change who is in it.')
+}
+
+/** addMember lets the owner add someone by username. */
+export function addMember(roomRecord: any, ownerId: string, username: string): { errors?: Errors; added?: string } {
+  requireOwner(roomRecord, ownerId)
+  const name = (username || '').trim().toLowerCase().replace(/^@/, '')
+  let user: any = null
+  try {
+    user = name ? $app.findFirstRecordByData('users', 'username', name) : null
+  } catch {
+    user = null
+  }
+  if (!user) return { errors: { username: name ? `Nobody is called ${name}.` : 'Enter a username.' } }
+  if (membershipOf(roomRecord.id, user.id)) return { errors: { username: `${name} is already a member.` } }
+  addMembership($app, roomRecord.id, user.id, 'member')
+  return { added: name }
+}
+
+/** removeMember lets the owner remove a member (not themselves). */
+export function removeMember(roomRecord: any, ownerId: string, username: string): void {
+  requireOwner(roomRecord, ownerId)
+  let user: any
+  try {
+    user = $app.findFirstRecordByData('users', 'username', username)
+  } catch {
+    throw new HttpError(404, 'That person is not in this room.')
+  }
+  const m = membershipOf(roomRecord.id, user.id)
+  if (!m) throw new HttpError(404, 'That person is not in this room.')
+  if (m.getString('role') === 'owner') throw new HttpError(403, 'The owner cannot be removed.')
+  $app.delete(m)
+}
+
+/** ownedRoomIds lists the rooms the user owns (where they may delete anyone's message). */
+export function ownedRoomIds(userId: string): string[] {
+  return $app
+    .findRecordsByFilter('memberships', "user = {:user} && role = 'owner'", '', 0, 0, { user: userId })
+    .map((m: any) => m.getString('room'))
+}

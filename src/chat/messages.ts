@@ -1,0 +1,167 @@
+// Messages: a room's history, posting, editing and deleting.
+import { HttpError } from '../runtime/context'
+import { LIMITS, guard } from '../runtime/limits'
+import type { User } from '../accounts/session'
+import type { Errors } from '../web/forms'
+import { renderBody } from './format'
+import { membershipOf } from './members'
+
+export const PAGE_SIZE = 50
+export const BODY_MAX = 4000
+
+export interface Author {
+  id: string
+  username: string
+  name: string
+}
+
+/** Message is one message as every reader sees it (personalised later by CSS, never here). */
+export interface Message {
+  id: string
+  seq: number
+  roomId: string
+  body: string
+  html: string
+  created: string
+  edited: boolean
+  author: Author
+}
+
+function isoDate(dt: any): string {
+  return String(dt.string()).replace(' ', 'T')
+}
+
+export function messageOf(record: any, author: any): Message {
+  return {
+    id: record.id,
+    seq: record.getInt('seq'),
+    roomId: record.getString('room'),
+    body: record.getString('body'),
+    html: record.getString('html'),
+    created: isoDate(record.getDateTime('created')),
+    edited: record.getBool('edited'),
+    author: author
+      ? { id: author.id, username: author.getString('username'), name: author.getString('name') || author.getString('username') }
+      : { id: '', username: '', name: 'Someone who left' },
+  }
+}
+
+/** bodyError checks a message body after trimming. */
+export function bodyError(body: string): string | null {
+  if (!body) return 'Write something first.'
+  if (body.length > BODY_MAX) return `Messages can be at most ${BODY_MAX} characters; this one has ${body.length}.`
+  return null
+}
+
+/**
+ * prepareMessage runs on every save, from Hearth's pages or from PocketBase's API: it trims the
+ * body, renders it, and gives a new message the next position in its room.
+ */
+export function prepareMessage(app: any, record: any, isNew: boolean): void {
+  const body = record.getString('body').trim()
+  record.set('body', body)
+  const error = bodyError(body)
+  if (error) throw new BadRequestError(error, { body: { code: 'invalid_body', message: error } })
+  record.set('html', renderBody(body))
+  if (isNew) {
+    record.set('edited', false)
+    record.set('seq', nextSeq(app, record.getString('room')))
+  }
+}
+
+// One statement, so concurrent posts to a room can never get the same position.
+function nextSeq(app: any, roomId: string): number {
+  const row = new DynamicModel({ lastSeq: 0 })
+  app.db().newQuery('UPDATE rooms SET lastSeq = lastSeq + 1 WHERE id = {:id} RETURNING lastSeq').bind({ id: roomId }).one(row)
+  return row.lastSeq
+}
+
+/** history returns up to PAGE_SIZE messages before a position (newest when none), oldest first. */
+export function history(roomId: string, before?: number): { messages: Message[]; olderCursor: number | null } {
+  const filter = before ? 'room = {:room} && seq < {:before}' : 'room = {:room}'
+  const records = $app.findRecordsByFilter('messages', filter, '-seq', PAGE_SIZE + 1, 0, { room: roomId, before: before || 0 })
+  const more = records.length > PAGE_SIZE
+  const page = records.slice(0, PAGE_SIZE)
+  $app.expandRecords(page, ['author'], null)
+  const messages = page.reverse().map((r: any) => messageOf(r, r.expandedOne('author')))
+  return { messages, olderCursor: more && messages.length ? messages[0].seq : null }
+}
+
+export function findMessage(roomId: string, id: string): any {
+  try {
+    const record = $app.findRecordById('messages', id)
+    if (record.getString('room') === roomId) return record
+  } catch {
+    // fall through
+  }
+  throw new HttpError(404, 'That message is not in this room (it may have been deleted).')
+}
+
+export function loadMessage(record: any): Message {
+  $app.expandRecords([record], ['author'], null)
+  return messageOf(record, record.expandedOne('author'))
+}
+
+/**
+ * post adds a message. The form's one-time token (nonce) makes a double submit or a retry
+ * land once: the second request finds the first message and returns it.
+ */
+export function post(user: User, roomRecord: any, form: Record<string, string>): { message?: Message; errors?: Errors } {
+  if (!membershipOf(roomRecord.id, user.id)) throw new HttpError(403, 'Join this room to post in it.')
+  const body = (form.body || '').trim()
+  const error = bodyError(body)
+  if (error) return { errors: { body: error } }
+  const nonce = (form.nonce || '').slice(0, 64)
+  if (nonce) {
+    try {
+      const earlier = $app.findFirstRecordByFilter('messages', 'author = {:author} && nonce = {:nonce}', { author: user.id, nonce })
+      return { message: loadMessage(earlier) }
+    } catch {
+      // a new message
+    }
+  }
+  guard(LIMITS.posts, user.id, 'You are posting too fast. Wait a moment, then send again.')
+  const record = new Record($app.findCollectionByNameOrId('messages'))
+  record.set('room', roomRecord.id)
+  record.set('author', user.id)
+  record.set('body', body)
+  record.set('nonce', nonce)
+  try {
+    $app.save(record)
+  } catch (err) {
+    // the same form sent twice at once: the unique (author, nonce) index let only one through
+    if (nonce) {
+      try {
+        return { message: loadMessage($app.findFirstRecordByFilter('messages', 'author = {:author} && nonce = {:nonce}', { author: user.id, nonce })) }
+      } catch {
+        // not a duplicate after all
+      }
+    }
+    throw err
+  }
+  return { message: loadMessage(record) }
+}
+
+/** edit changes the body of one's own message and marks it edited. */
+export function edit(user: User, record: any, form: Record<string, string>): { message?: Message; errors?: Errors } {
+  if (record.getString('author') !== user.id) throw new HttpError(403, 'You can only edit your own messages.')
+  const body = (form.body || '').trim()
+  const error = bodyError(body)
+  if (error) return { errors: { body: error } }
+  if (body !== record.getString('body')) {
+    record.set('body', body)
+    record.set('edited', true)
+    $app.save(record)
+  }
+  return { message: loadMessage(record) }
+}
+
+/** canDelete: the author, or the owner of the room. */
+export function canDelete(user: User, record: any, role: string): boolean {
+  return record.getString('author') === user.id || role === 'owner'
+}
+
+export function remove(user: User, record: any, role: string): void {
+  if (!canDelete(user, record, role)) throw new HttpError(403, 'You can only delete your own messages.')
+  $app.delete(record)
+}

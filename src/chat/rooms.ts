@@ -1,0 +1,111 @@
+// Rooms: who can see them, and making new ones.
+import { HttpError } from '../runtime/context'
+import type { User } from '../accounts/session'
+import type { Errors } from '../web/forms'
+import { membershipOf, roleOf } from './members'
+
+export type RoomKind = 'public' | 'private'
+export const SLUG = /^[a-z0-9][a-z0-9-]{1,39}$/
+
+/** Room is what pages know of a room, seen by one user. */
+export interface Room {
+  id: string
+  slug: string
+  name: string
+  topic: string
+  kind: RoomKind
+  /** the viewer's role: owner, member, or '' when not a member */
+  role: string
+}
+
+export function roomOf(record: any, role: string): Room {
+  return {
+    id: record.id,
+    slug: record.getString('slug'),
+    name: record.getString('name'),
+    topic: record.getString('topic'),
+    kind: record.getString('kind') as RoomKind,
+    role,
+  }
+}
+
+export function findRoomRecord(slug: string): any | null {
+  try {
+    return $app.findFirstRecordByData('rooms', 'slug', slug)
+  } catch {
+    return null
+  }
+}
+
+/** canRead tells whether a user may see a room and its messages. */
+export function canRead(userId: string | null, room: any): boolean {
+  if (!userId) return false
+  return room.getString('kind') === 'public' || membershipOf(room.id, userId) !== null
+}
+
+/**
+ * openRoom returns the room a user asked for, or a 404 when it does not exist or is private
+ * to others (the answer is the same, so nobody learns which private rooms exist).
+ */
+export function openRoom(user: User | null, slug: string): { room: Room; record: any } {
+  if (!user) throw new HttpError(401, 'Log in to see this room.')
+  const record = findRoomRecord(slug)
+  if (!record || !canRead(user.id, record)) throw new HttpError(404, 'There is no room here, or it is private.')
+  return { record, room: roomOf(record, roleOf(record.id, user.id)) }
+}
+
+/** visibleRooms lists the public rooms and the private rooms the user belongs to. */
+export function visibleRooms(user: User): Room[] {
+  const roles = new Map<string, string>()
+  for (const m of $app.findRecordsByFilter('memberships', 'user = {:user}', '', 0, 0, { user: user.id })) {
+    roles.set(m.getString('room'), m.getString('role'))
+  }
+  const records = $app.findRecordsByFilter(
+    'rooms',
+    "kind = 'public' || memberships_via_room.user ?= {:user}",
+    'name',
+    0,
+    0,
+    { user: user.id },
+  )
+  return records.map((r: any) => roomOf(r, roles.get(r.id) || ''))
+}
+
+export function slugFrom(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+}
+
+/** createRoom makes a room owned by its creator; it returns the room or the errors to show. */
+export function createRoom(user: User, form: Record<string, string>): { room?: Room; errors?: Errors } {
+  const name = (form.name || '').trim()
+  const slug = (form.slug || '').trim().toLowerCase() || slugFrom(name)
+  const topic = (form.topic || '').trim()
+  const kind = form.kind || 'public'
+  const errors: Errors = {}
+  if (!name) errors.name = 'Give the room a name.'
+  else if (name.length > 60) errors.name = 'Keep the name under 60 characters.'
+  if (!SLUG.test(slug)) errors.slug = 'Use 2 to 40 lowercase letters, digits or dashes.'
+  else if (findRoomRecord(slug)) errors.slug = 'A room already has that address.'
+  if (topic.length > 200) errors.topic = 'Keep the topic under 200 characters.'
+  if (kind !== 'public' && kind !== 'private') errors.kind = 'Choose public or private.'
+  if (Object.keys(errors).length) return { errors }
+  const record = new Record($app.findCollectionByNameOrId('rooms'))
+  record.set('name', name)
+  record.set('slug', slug)
+  record.set('topic', topic)
+  record.set('kind', kind)
+  record.set('creator', user.id)
+  $app.runInTransaction((tx: any) => {
+    tx.save(record)
+    const owner = new Record(tx.findCollectionByNameOrId('memberships'))
+    owner.set('room', record.id)
+    owner.set('user', user.id)
+    owner.set('role', 'owner')
+    tx.save(owner)
+  })
+  return { room: roomOf(record, 'owner') }
+}

@@ -1,0 +1,39 @@
+// Hearth's only hooks entry file. Top-level code here may only register handlers; each handler is
+// recompiled on its own in a pooled VM and sees globals only, so it require()s what it needs.
+
+// Checks the pages once at start-up, so a page that would shadow PocketBase fails loudly here.
+require(`${__hooks}/hearth/hearth.js`).routes()
+
+// Every page and static file outside PocketBase's own /api/ and /_/ routes, which stay more specific.
+routerAdd('GET', '/{path...}', (e) => require(`${__hooks}/hearth/hearth.js`).servePage(e))
+routerAdd('POST', '/{path...}', (e) => require(`${__hooks}/hearth/hearth.js`).servePage(e), $apis.bodyLimit(64 << 10))
+
+onRecordCreate((e) => {
+  require(`${__hooks}/hearth/hearth.js`).prepareMessage(e.app, e.record, true)
+  e.next()
+}, 'messages')
+
+onRecordUpdate((e) => {
+  require(`${__hooks}/hearth/hearth.js`).prepareMessage(e.app, e.record, false)
+  e.next()
+}, 'messages')
+
+// Posts through PocketBase's REST API count against the same per-user limit as the page's form.
+onRecordCreateRequest((e) => {
+  const hearth = require(`${__hooks}/hearth/hearth.js`)
+  if (e.auth) hearth.guard(hearth.LIMITS.posts, e.auth.id, 'You are posting too fast.')
+  e.next()
+}, 'messages')
+
+// Failed password log-ins through the REST API count against the same per-IP limit as the page's.
+onRecordAuthWithPasswordRequest((e) => {
+  const hearth = require(`${__hooks}/hearth/hearth.js`)
+  const ip = e.realIP()
+  if (hearth.isLimited(hearth.LIMITS.failedLogins, ip)) throw new TooManyRequestsError('Too many failed log-ins.')
+  try {
+    e.next()
+  } catch (err) {
+    hearth.count(hearth.LIMITS.failedLogins, ip)
+    throw err
+  }
+}, 'users')

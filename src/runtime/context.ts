@@ -1,0 +1,83 @@
+// The context every loader and template of one request sees.
+import type { PageRequest } from './request'
+import type { User } from '../accounts/session'
+
+/** HttpError ends a request with an error page of the given status. */
+export class HttpError extends Error {
+  constructor(public status: number, message: string) {
+    super(message)
+  }
+}
+
+/** Halt ends a request early, after a redirect or a response already written. */
+export class Halt {
+  constructor(public status: number, public location?: string) {}
+}
+
+export interface PageContext {
+  request: PageRequest
+  params: Record<string, string>
+  user: User | null
+  /** posted form fields as raw strings */
+  form: Record<string, string>
+  /** what the page's loaders returned */
+  data: Record<string, any>
+  redirect(url: string, status?: number): never
+  response: {
+    status(code?: number): number
+    header(name: string, value: string): void
+    /** render the page without its layouts (for fragments htmx swaps in) */
+    fragment(): void
+    /** answer with another content type (CSS, SVG...), without layouts */
+    type(contentType: string): void
+  }
+  /** app-wide helpers and the chat domain, for loaders and templates */
+  [key: string]: any
+}
+
+export interface ResponseState {
+  status: number
+  fragment: boolean
+  contentType: string
+}
+
+export function newContext(
+  e: any,
+  request: PageRequest,
+  params: Record<string, string>,
+  user: User | null,
+  form: Record<string, string>,
+  helpers: Record<string, any>,
+): { ctx: PageContext; state: ResponseState } {
+  const state: ResponseState = { status: 200, fragment: false, contentType: '' }
+  const ctx: PageContext = {
+    ...helpers,
+    request,
+    params,
+    user,
+    form,
+    data: {},
+    redirect(url: string, status = 303): never {
+      // only local redirects: a crafted ?next= must not send people elsewhere
+      const safe = url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/'
+      throw new Halt(status, safe)
+    },
+    response: {
+      status(code?: number) {
+        if (code) state.status = code
+        return state.status
+      },
+      header(name: string, value: string) {
+        e.response.header().set(name, value)
+      },
+      fragment() {
+        state.fragment = true
+      },
+      type(contentType: string) {
+        state.contentType = contentType
+        state.fragment = true
+      },
+    },
+  }
+  return { ctx, state }
+}

@@ -1,0 +1,64 @@
+// Finds pages, layouts and loaders on disk for the router and the renderer.
+import { buildRoutes, type Route } from './routes'
+import { join, dirname } from './paths'
+import { fileExists, readText } from './templates'
+
+export function pagesRoot(): string {
+  return join(__hooks, 'pages')
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = []
+  for (const entry of $os.readDir(dir)) {
+    const name: string = entry.name()
+    if (entry.isDir()) out.push(...listFiles(join(dir, name), `${prefix}${name}/`))
+    else out.push(prefix + name)
+  }
+  return out
+}
+
+let cachedRoutes: Route[] | null = null
+
+/** routes scans pages/ once per VM (every request in development, so new pages show up). */
+export function routes(): Route[] {
+  if (!cachedRoutes || $app.isDev()) cachedRoutes = buildRoutes(listFiles(pagesRoot()))
+  return cachedRoutes
+}
+
+/** layoutsFor lists +layout.ejs files from the page's folder up to the root, innermost first. */
+export function layoutsFor(route: Route): string[] {
+  const root = pagesRoot()
+  const layouts: string[] = []
+  for (let depth = route.folders.length; depth >= 0; depth--) {
+    const file = join(root, ...route.folders.slice(0, depth), '+layout.ejs')
+    if (fileExists(file)) layouts.push(file)
+  }
+  return layouts
+}
+
+type Loader = (ctx: any) => any
+const loaders = new Map<string, { text: string; fn: Loader }>()
+
+/** loaderFor returns the +load.js or +<method>.js beside a page, or null. */
+export function loaderFor(route: Route, name: string): Loader | null {
+  const file = join(pagesRoot(), ...route.folders, `+${name}.js`)
+  if (!fileExists(file)) return null
+  const text = readText(file)
+  const hit = loaders.get(file)
+  if (hit && hit.text === text) return hit.fn
+  // CommonJS-style module, evaluated here so an edited loader is picked up without a restart
+  const module = { exports: {} as any }
+  new Function('module', 'exports', 'require', `${text}\n//# sourceURL=${file}`)(module, module.exports, require)
+  const fn = typeof module.exports === 'function' ? module.exports : module.exports.default
+  if (typeof fn !== 'function') throw new Error(`${file} must export a function`)
+  loaders.set(file, { text, fn })
+  return fn
+}
+
+export function pageFile(route: Route): string {
+  return join(pagesRoot(), route.file)
+}
+
+export function pageDir(route: Route): string {
+  return dirname(pageFile(route))
+}

@@ -1,0 +1,60 @@
+// A plain view of PocketBase's request event, the part of the page context that describes the request.
+
+export interface PageRequest {
+  method: string
+  path: string
+  /** path and query string as the browser sent them */
+  url: string
+  query: Record<string, string>
+  header(name: string): string
+  cookie(name: string): string | undefined
+  /** true when htmx sent the request (it then swaps the response into the page) */
+  isHtmx: boolean
+  ip: string
+  /** host:port the browser asked for */
+  host: string
+  isHttps: boolean
+}
+
+// Go's url.Values reach JS as an object of string arrays; Hearth wants the first value of each.
+function firstValues(values: any): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (!values) return out
+  for (const key of Object.keys(values)) {
+    const list = values[key]
+    out[key] = list && list.length ? String(list[0]) : ''
+  }
+  return out
+}
+
+export function requestOf(e: any): PageRequest {
+  const r = e.request
+  const rawQuery: string = r.url.rawQuery
+  return {
+    method: String(r.method).toUpperCase(),
+    path: r.url.path,
+    url: rawQuery ? `${r.url.path}?${rawQuery}` : r.url.path,
+    query: firstValues(r.url.query()),
+    header: (name) => String(r.header.get(name) || ''),
+    cookie(name) {
+      try {
+        return r.cookie(name).value
+      } catch {
+        return undefined
+      }
+    },
+    isHtmx: r.header.get('HX-Request') === 'true',
+    ip: e.realIP(),
+    host: String(r.host),
+    isHttps: !!r.tls || r.header.get('X-Forwarded-Proto') === 'https',
+  }
+}
+
+/** formOf reads a urlencoded or multipart body as raw strings (never coerced to numbers). */
+export function formOf(e: any): Record<string, string> {
+  const r = e.request
+  const type = String(r.header.get('Content-Type') || '')
+  if (type.startsWith('multipart/form-data')) r.parseMultipartForm(1 << 20)
+  else r.parseForm()
+  return firstValues(r.postForm)
+}

@@ -1,0 +1,134 @@
+// The page router: turns the files under pages/ into routes and picks the route for a URL.
+// Pure functions over relative paths, so the rules are unit-tested without PocketBase.
+
+export type Segment = { literal: string } | { param: string }
+
+export interface Route {
+  /** page file relative to the pages root, e.g. "rooms/[slug]/index.ejs" */
+  file: string
+  /** folders from the pages root to the page's folder, e.g. ["rooms", "[slug]"] */
+  folders: string[]
+  segments: Segment[]
+  isIndex: boolean
+}
+
+export interface Match {
+  route: Route
+  params: Record<string, string>
+}
+
+/** Paths PocketBase owns; no page may answer them. */
+export const RESERVED_PREFIXES = ['api', '_']
+
+const PARAM = /^\[([A-Za-z_][A-Za-z0-9_]*)\]$/
+const GROUP = /^\(.+\)$/
+
+/** isPageFile tells whether a relative path under pages/ is a routable page. */
+export function isPageFile(file: string): boolean {
+  const parts = file.split('/')
+  const name = parts[parts.length - 1]
+  if (!name.endsWith('.ejs')) return false
+  if (name.startsWith('+') || name.startsWith('_')) return false
+  return !parts.slice(0, -1).some((folder) => folder.startsWith('_'))
+}
+
+/** isPrivatePath tells whether a file under pages/ must never be served as-is. */
+export function isPrivatePath(file: string): boolean {
+  return file.split('/').some((part) => part.startsWith('_') || part.startsWith('+') || part.startsWith('.')) ||
+    file.endsWith('.ejs')
+}
+
+function toSegment(part: string): Segment {
+  const param = PARAM.exec(part)
+  return param ? { param: param[1] } : { literal: part }
+}
+
+/** routeFor builds the route of one page file. */
+export function routeFor(file: string): Route {
+  const parts = file.split('/')
+  const folders = parts.slice(0, -1)
+  const base = parts[parts.length - 1].replace(/\.ejs$/, '')
+  const isIndex = base === 'index'
+  const urlParts = folders.filter((f) => !GROUP.test(f))
+  if (!isIndex) urlParts.push(base)
+  return { file, folders, segments: urlParts.map(toSegment), isIndex }
+}
+
+function shape(route: Route): string {
+  return '/' + route.segments.map((s) => ('literal' in s ? s.literal : '*')).join('/')
+}
+
+/**
+ * buildRoutes validates and orders the routes of the given page files.
+ * It throws when a page would shadow PocketBase or two pages answer the same URLs.
+ */
+export function buildRoutes(files: string[]): Route[] {
+  const byShape = new Map<string, Route>()
+  for (const file of files.filter(isPageFile).sort()) {
+    const route = routeFor(file)
+    const first = route.segments[0]
+    if (first && 'literal' in first && RESERVED_PREFIXES.includes(first.literal)) {
+      throw new Error(`page "${file}" would shadow PocketBase's /${first.literal}/ routes; rename it`)
+    }
+    const key = shape(route)
+    const other = byShape.get(key)
+    if (!other) {
+      byShape.set(key, route)
+    } else if (other.isIndex !== route.isIndex) {
+      // index.ejs beats a [param] page or a same-named file answering the same URLs
+      if (route.isIndex) byShape.set(key, route)
+    } else {
+      throw new Error(`pages "${other.file}" and "${file}" answer the same URLs (${key})`)
+    }
+  }
+  return [...byShape.values()]
+}
+
+/** splitPath turns a URL path into decoded segments; null when it cannot be decoded. */
+export function splitPath(path: string): string[] | null {
+  const trimmed = path.replace(/^\/+/, '').replace(/\/+$/, '')
+  if (trimmed === '') return []
+  try {
+    return trimmed.split('/').map((s) => decodeURIComponent(s))
+  } catch {
+    return null
+  }
+}
+
+/** isReserved tells whether a URL path belongs to PocketBase itself. */
+export function isReserved(path: string): boolean {
+  const first = path.replace(/^\/+/, '').split('/')[0]
+  return RESERVED_PREFIXES.includes(first)
+}
+
+// Compares two routes that both match: at the first segment where they differ,
+// a literal beats a parameter.
+function moreSpecific(a: Route, b: Route): number {
+  for (let i = 0; i < a.segments.length; i++) {
+    const aLit = 'literal' in a.segments[i]
+    const bLit = 'literal' in b.segments[i]
+    if (aLit !== bLit) return aLit ? -1 : 1
+  }
+  return 0
+}
+
+/** matchRoute picks the route answering a URL path, or null. */
+export function matchRoute(routes: Route[], path: string): Match | null {
+  if (isReserved(path)) return null
+  const parts = splitPath(path)
+  if (!parts) return null
+  let best: Match | null = null
+  for (const route of routes) {
+    if (route.segments.length !== parts.length) continue
+    const params: Record<string, string> = {}
+    const ok = route.segments.every((segment, i) => {
+      if ('literal' in segment) return segment.literal === parts[i]
+      if (parts[i] === '') return false
+      params[segment.param] = parts[i]
+      return true
+    })
+    if (!ok) continue
+    if (!best || moreSpecific(route, best.route) < 0) best = { route, params }
+  }
+  return best
+}

@@ -1,0 +1,137 @@
+// The page handler: every GET and POST outside PocketBase's own routes comes through here.
+import { matchRoute, isPrivatePath } from './routes'
+import { routes, layoutsFor, loaderFor, pageFile, pagesRoot } from './pages'
+import { compile, fileExists } from './templates'
+import { requestOf, formOf, type PageRequest } from './request'
+import { newContext, Halt, HttpError, type PageContext, type ResponseState } from './context'
+import { securityHeaders } from './headers'
+import { join } from './paths'
+import { isCrossSite } from '../accounts/csrf'
+import { currentUser } from '../accounts/session'
+import { helpers, contextual } from '../web/helpers'
+
+const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE']
+
+/** servePage answers a request with the page that matches it, a static file, or an error page. */
+export function servePage(e: any): void {
+  securityHeaders(e)
+  const request = requestOf(e)
+  let ctx: PageContext | null = null
+  try {
+    if (STATE_CHANGING.includes(request.method) && isCrossSite(request)) {
+      throw new HttpError(403, 'This request came from another site and was refused.')
+    }
+    const match = matchRoute(routes(), request.path)
+    if (!match) {
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        if (serveStatic(e, request)) return
+      }
+      throw new HttpError(404, 'There is no page at this address.')
+    }
+    const { route, params } = match
+    const user = currentUser(e, request)
+    const form = STATE_CHANGING.includes(request.method) ? formOf(e) : {}
+    const made = newContext(e, request, params, user, form, helpers)
+    ctx = made.ctx
+    Object.assign(ctx, contextual(ctx), { event: e })
+    const method = request.method === 'HEAD' ? 'get' : request.method.toLowerCase()
+    const methodLoader = method === 'get' ? null : loaderFor(route, method)
+    if (method !== 'get' && !methodLoader) throw new HttpError(405, 'This page does not accept that kind of request.')
+    if (methodLoader) Object.assign(ctx.data, methodLoader(ctx) || {})
+    const load = loaderFor(route, 'load')
+    if (load) ctx.data = { ...(load(ctx) || {}), ...ctx.data }
+    const html = render(pageFile(route), layoutsFor(route), ctx, made.state)
+    respond(e, made.state, html)
+  } catch (err) {
+    if (err instanceof Halt) {
+      if (err.location) redirect(e, request, err.status, err.location)
+      return
+    }
+    renderError(e, request, ctx, err)
+  }
+}
+
+function redirect(e: any, request: PageRequest, status: number, location: string): void {
+  e.redirect(status, location)
+}
+
+function respond(e: any, state: ResponseState, body: string): void {
+  if (state.contentType) {
+    e.response.header().set('Content-Type', state.contentType)
+    e.string(state.status, body)
+  } else {
+    e.html(state.status, body)
+  }
+}
+
+function render(file: string, layouts: string[], ctx: PageContext, state?: ResponseState): string {
+  const root = pagesRoot()
+  let html = compile(file, root)(ctx)
+  // a template may declare itself a fragment (response.fragment()) while rendering
+  if (state?.fragment) return html
+  for (const layout of layouts) html = compile(layout, root)({ ...ctx, slot: html })
+  return html
+}
+
+/** serveStatic serves pb_public/ and the non-template files beside pages. */
+function serveStatic(e: any, request: PageRequest): boolean {
+  const relative = request.path.replace(/^\/+/, '')
+  const besidePages = join(pagesRoot(), relative)
+  const dir = relative && !isPrivatePath(relative) && fileExists(besidePages) && !isDir(besidePages)
+    ? pagesRoot()
+    : publicDir()
+  if (request.path.startsWith('/vendor/')) {
+    // vendored files carry their exact version in package.json; the URL changes with it (?v=)
+    e.response.header().set('Cache-Control', 'public, max-age=31536000, immutable')
+  }
+  try {
+    $apis.static($os.dirFS(dir), false)(e)
+    return true
+  } catch (err) {
+    return false
+  }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return $os.stat(path).isDir()
+  } catch {
+    return false
+  }
+}
+
+function publicDir(): string {
+  return process.env.HEARTH_PUBLIC_DIR || join(__hooks, '..', 'pb_public')
+}
+
+function renderError(e: any, request: PageRequest, ctx: PageContext | null, err: unknown): void {
+  const status = err instanceof HttpError ? err.status : 500
+  const dev = $app.isDev()
+  if (status === 500) console.error(`[hearth] ${request.method} ${request.path}:`, errorText(err))
+  const message = err instanceof HttpError ? err.message : 'Something went wrong on our side. Please try again.'
+  const base = ctx ?? newContext(e, request, {}, safeUser(e, request), {}, helpers).ctx
+  try {
+    const route = { file: '+error.ejs', folders: [], segments: [], isIndex: false }
+    const html = render(join(pagesRoot(), '+error.ejs'), request.isHtmx && status !== 500 ? [] : layoutsFor(route), {
+      ...base,
+      error: { status, message, detail: dev && status === 500 ? errorText(err) : '' },
+    })
+    e.html(status, html)
+  } catch (again) {
+    console.error('[hearth] the error page failed too:', errorText(again))
+    e.string(status, message)
+  }
+}
+
+function safeUser(e: any, request: PageRequest) {
+  try {
+    return currentUser(e, request)
+  } catch {
+    return null
+  }
+}
+
+function errorText(err: unknown): string {
+  if (err && typeof err === 'object' && 'stack' in err && (err as Error).stack) return String((err as Error).stack)
+  return String(err)
+}

@@ -1,0 +1,83 @@
+// EJS templates for the page runtime: compile once per VM, recompile when the file changes,
+// resolve include() names to _private/ partials from the including file's folder upwards.
+import ejs from 'ejs'
+import { dirname, join } from './paths'
+
+type Compiled = (data: Record<string, unknown>) => string
+
+interface Cached {
+  modTime: number
+  fn: Compiled
+}
+
+// Per-VM cache: goja values must never be shared between VMs, and each VM has its own module state.
+const compiled = new Map<string, Cached>()
+
+function modTime(file: string): number {
+  try {
+    return $os.stat(file).modTime().unixNano()
+  } catch {
+    return -1
+  }
+}
+
+export function fileExists(file: string): boolean {
+  return modTime(file) !== -1
+}
+
+export function readText(file: string): string {
+  return toString($os.readFile(file))
+}
+
+/** findPartial looks for name in _private/ folders from fromDir up to root. */
+export function findPartial(name: string, fromDir: string, root: string): string | null {
+  const file = name.endsWith('.ejs') ? name : `${name}.ejs`
+  let dir = fromDir
+  for (;;) {
+    const candidate = join(dir, '_private', file)
+    if (fileExists(candidate)) return candidate
+    if (dir === root || !dir.startsWith(root)) return null
+    dir = dirname(dir)
+  }
+}
+
+// ejs keeps included templates in ejs.cache; this one checks the file's time on every lookup.
+ejs.cache = {
+  _entries: new Map<string, Cached>(),
+  get(file: string) {
+    const hit = this._entries.get(file)
+    return hit && hit.modTime === modTime(file) ? hit.fn : undefined
+  },
+  set(file: string, fn: Compiled) {
+    this._entries.set(file, { modTime: modTime(file), fn })
+  },
+  remove(file: string) {
+    this._entries.delete(file)
+  },
+  reset() {
+    this._entries.clear()
+  },
+} as any
+;(ejs as any).fileLoader = (file: string) => readText(file)
+
+/** compile returns the template function of a file, from the cache when the file is unchanged. */
+export function compile(file: string, root: string): Compiled {
+  const time = modTime(file)
+  const hit = compiled.get(file)
+  if (hit && hit.modTime === time) return hit.fn
+  const fn = ejs.compile(readText(file), {
+    filename: file,
+    // includes go through ejs.cache (above), which checks file times
+    cache: true,
+    includer: function (this: { filename: string }, name: string) {
+      // ejs calls the includer with the including template's options as `this`
+      return { filename: findPartial(name, dirname(this.filename), root) ?? missing(name) }
+    },
+  } as any) as unknown as Compiled
+  compiled.set(file, { modTime: time, fn })
+  return fn
+}
+
+function missing(name: string): never {
+  throw new Error(`include("${name}"): no _private/${name}.ejs from this page's folder up to pages/`)
+}

@@ -1,0 +1,32 @@
+// The globals PocketBase's JS hooks runtime (goja) provides. They are Go objects seen through
+// PocketBase's name mapper, so they are typed loosely here; tests exercise them for real.
+declare const $app: any
+declare const $os: any
+declare const $security: any
+declare const $apis: any
+declare const $filepath: any
+declare const __hooks: string
+declare function toString(raw: any, maxBytes?: number): string
+declare function routerAdd(method: string, path: string, handler: (e: any) => any, ...middlewares: any[]): void
+declare function onBootstrap(handler: (e: any) => any): void
+declare function onRecordCreateRequest(handler: (e: any) => any, ...collections: string[]): void
+declare function onRecordUpdateRequest(handler: (e: any) => any, ...collections: string[]): void
+declare function onRecordValidate(handler: (e: any) => any, ...collections: string[]): void
+declare function onRecordAuthWithPasswordRequest(handler: (e: any) => any, ...collections: string[]): void
+declare function cronAdd(name: string, schedule: string, handler: () => void): void
+declare const Record: any
+declare const Cookie: any
+declare const Collection: any
+declare const DynamicModel: any
+declare const ValidationError: any
+declare const BadRequestError: any
+declare const TooManyRequestsError: any
+declare const ForbiddenError: any
+declare const NotFoundError: any
+declare const SubscriptionMessage: any
+declare function require(path: string): any
+declare const module: any
+declare const process: { env: Record<string, string | undefined> }
+declare const console: { log(...a: any[]): void; error(...a: any[]): void; warn(...a: any[]): void }
+declare function onRecordCreate(handler: (e: any) => any, ...collections: string[]): void
+declare function onRecordUpdate(handler: (e: any) => any, ...collections: string[]): void

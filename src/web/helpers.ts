@@ -1,0 +1,55 @@
+// What every loader and template sees besides the request: the domain, and small view helpers.
+import * as rooms from '../chat/rooms'
+import * as members from '../chat/members'
+import * as messages from '../chat/messages'
+import * as users from '../accounts/users'
+import * as session from '../accounts/session'
+import * as avatars from '../chat/avatars'
+import { HttpError } from '../runtime/context'
+import { keptValues } from './forms'
+import pkg from '../../package.json'
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** utcLabel formats an ISO time for people; the browser may localise it (see pb_public/hearth.js). */
+export function utcLabel(iso: string): string {
+  const d = new Date(iso)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`
+}
+
+/** assetUrl adds the release to a pb_public URL, so browsers may cache it for good. */
+export function assetUrl(path: string): string {
+  return `${path}?v=${pkg.version}-${pkg.dependencies['htmx.org']}`
+}
+
+export const helpers = {
+  rooms,
+  members,
+  messages,
+  users,
+  session,
+  avatars,
+  HttpError,
+  keptValues,
+  utcLabel,
+  assetUrl,
+  /** a fresh one-time token for a form that must act once */
+  newNonce: () => $security.randomString(24),
+}
+
+/** contextual helpers act on the request they belong to. */
+export function contextual(ctx: any) {
+  return {
+    /** requireUser sends guests to the log-in page and back here afterwards */
+    requireUser() {
+      if (!ctx.user) ctx.redirect(`/login?next=${encodeURIComponent(ctx.request.url)}`)
+      return ctx.user
+    },
+    /** invalid answers a form with 422 and the errors to show next to its fields */
+    invalid(errors: Record<string, string>) {
+      ctx.response.status(422)
+      return { errors, values: keptValues(ctx.form) }
+    },
+  }
+}
