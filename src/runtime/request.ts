@@ -16,13 +16,24 @@ export interface PageRequest {
   isHttps: boolean
 }
 
-// Go's url.Values reach JS as an object of string arrays; Hearth wants the first value of each.
-function firstValues(values: any): Record<string, string> {
+/**
+ * parseQuery reads an application/x-www-form-urlencoded string, keeping the first value of each key.
+ * Go's url.Values reach goja as an object of its methods, so Hearth reads their encode()d form.
+ */
+export function parseQuery(encoded: string): Record<string, string> {
   const out: Record<string, string> = {}
-  if (!values) return out
-  for (const key of Object.keys(values)) {
-    const list = values[key]
-    out[key] = list && list.length ? String(list[0]) : ''
+  if (!encoded) return out
+  for (const pair of encoded.split('&')) {
+    if (!pair) continue
+    const eq = pair.indexOf('=')
+    const rawKey = eq === -1 ? pair : pair.slice(0, eq)
+    const rawValue = eq === -1 ? '' : pair.slice(eq + 1)
+    try {
+      const key = decodeURIComponent(rawKey.replace(/\+/g, ' '))
+      if (!(key in out)) out[key] = decodeURIComponent(rawValue.replace(/\+/g, ' '))
+    } catch {
+      // a malformed escape: skip that field
+    }
   }
   return out
 }
@@ -34,7 +45,7 @@ export function requestOf(e: any): PageRequest {
     method: String(r.method).toUpperCase(),
     path: r.url.path,
     url: rawQuery ? `${r.url.path}?${rawQuery}` : r.url.path,
-    query: firstValues(r.url.query()),
+    query: parseQuery(rawQuery),
     header: (name) => String(r.header.get(name) || ''),
     cookie(name) {
       try {
@@ -56,5 +67,5 @@ export function formOf(e: any): Record<string, string> {
   const type = String(r.header.get('Content-Type') || '')
   if (type.startsWith('multipart/form-data')) r.parseMultipartForm(1 << 20)
   else r.parseForm()
-  return firstValues(r.postForm)
+  return parseQuery(r.postForm.encode())
 }
