@@ -2,25 +2,25 @@
 
 PB_VERSION := 0.39.11
 PB := bin/pocketbase
-PB_STAMP := bin/.pocketbase-$(PB_VERSION)
 ADDR ?= 127.0.0.1:8090
 DATA ?= pb_data
 PB_DIRS = --dir $(DATA) --hooksDir pb_hooks --migrationsDir pb_migrations --publicDir pb_public
 SOURCES := $(shell find src -type f) package.json
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all run dev build test typecheck unit integration e2e bench chromium superuser clean
+.PHONY: all run dev build test gotest typecheck unit integration e2e bench chromium superuser clean
 
 all: build
 
-# PocketBase is built from its Go module at a pinned version: never downloaded, never committed.
-$(PB_STAMP):
+# PocketBase is built from its Go module, pinned to v$(PB_VERSION) in src/server/go.mod, with
+# Hearth's one Go binding (the realtime relay): never downloaded, never committed.
+GO_SOURCES := $(shell find src/server -type f -name '*.go') src/server/go.mod src/server/go.sum
+$(PB): $(GO_SOURCES)
 	@mkdir -p bin
-	CGO_ENABLED=0 GOBIN=$(CURDIR)/bin go install -ldflags "-s -w -X github.com/pocketbase/pocketbase.Version=$(PB_VERSION)" github.com/pocketbase/pocketbase/examples/base@v$(PB_VERSION)
-	mv bin/base $(PB)
-	@rm -f bin/.pocketbase-* && touch $@
+	cd src/server && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/pocketbase/pocketbase.Version=$(PB_VERSION)" -o ../../$(PB) .
 
-$(PB): $(PB_STAMP)
+gotest:
+	cd src/server && go test ./...
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
@@ -29,7 +29,7 @@ node_modules/.package-lock.json: package-lock.json
 pb_hooks/hearth/hearth.js: node_modules/.package-lock.json $(SOURCES)
 	node src/build.mjs
 
-build: $(PB_STAMP) pb_hooks/hearth/hearth.js
+build: $(PB) pb_hooks/hearth/hearth.js
 
 run: build
 	@echo ""
@@ -61,7 +61,7 @@ integration: build
 e2e: build chromium
 	node --test --test-concurrency=1 e2e/
 
-test: build chromium typecheck
+test: build chromium typecheck gotest
 	node --test --test-concurrency=2 tests/unit/ tests/integration/ e2e/
 
 bench: build

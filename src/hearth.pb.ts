@@ -18,10 +18,44 @@ onRecordUpdate((e) => {
   e.next()
 }, 'messages')
 
+// Every change in a room is rendered once and published to the people who may read it, whichever
+// way it was made (Hearth's pages, PocketBase's REST API or dashboard).
+onRecordAfterCreateSuccess((e) => {
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.messageCreated(e.app, e.record)
+  e.next()
+}, 'messages')
+
+onRecordAfterUpdateSuccess((e) => {
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.messageUpdated(e.app, e.record)
+  e.next()
+}, 'messages')
+
+onRecordAfterDeleteSuccess((e) => {
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.messageDeleted(e.app, e.record)
+  e.next()
+}, 'messages')
+
+onRecordAfterCreateSuccess((e) => {
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.membersChanged(e.app, e.record)
+  e.next()
+}, 'memberships')
+
+onRecordAfterDeleteSuccess((e) => {
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.membersChanged(e.app, e.record)
+  e.next()
+}, 'memberships')
+
+cronAdd('hearth-prune-history', '17 * * * *', () => {
+  require(`${__hooks}/hearth/hearth.js`).pruneHistory($app)
+})
+
 // Posts through PocketBase's REST API count against the same per-user limit as the page's form.
 onRecordCreateRequest((e) => {
   const hearth = require(`${__hooks}/hearth/hearth.js`)
-  if (e.auth) hearth.guard(hearth.LIMITS.posts, e.auth.id, 'You are posting too fast.')
+  if (e.auth) {
+    if (hearth.isLimited(hearth.LIMITS.posts, e.auth.id)) throw new TooManyRequestsError('You are posting too fast.')
+    hearth.count(hearth.LIMITS.posts, e.auth.id)
+  }
   e.next()
 }, 'messages')
 

@@ -107,3 +107,7 @@ export function ownedRoomIds(userId: string): string[] {
     .findRecordsByFilter('memberships', "user = {:user} && role = 'owner'", '', 0, 0, { user: userId })
     .map((m: any) => m.getString('room'))
 }
+
+export function countOf(roomId: string): number {
+  return $app.countRecords('memberships', $dbx.hashExp({ room: roomId }))
+}

@@ -5,6 +5,7 @@ import type { User } from '../accounts/session'
 import type { Errors } from '../web/forms'
 import { renderBody } from './format'
 import { membershipOf } from './members'
+import { nextPosition } from '../realtime/history'
 
 export const PAGE_SIZE = 50
 export const BODY_MAX = 4000
@@ -65,16 +66,10 @@ export function prepareMessage(app: any, record: any, isNew: boolean): void {
   record.set('html', renderBody(body))
   if (isNew) {
     record.set('edited', false)
-    record.set('seq', nextSeq(app, record.getString('room')))
+    record.set('seq', nextPosition(app, record.getString('room')))
   }
 }
 
-// One statement, so concurrent posts to a room can never get the same position.
-function nextSeq(app: any, roomId: string): number {
-  const row = new DynamicModel({ lastSeq: 0 })
-  app.db().newQuery('UPDATE rooms SET lastSeq = lastSeq + 1 WHERE id = {:id} RETURNING lastSeq').bind({ id: roomId }).one(row)
-  return row.lastSeq
-}
 
 /** history returns up to PAGE_SIZE messages before a position (newest when none), oldest first. */
 export function history(roomId: string, before?: number): { messages: Message[]; olderCursor: number | null } {

@@ -9,6 +9,7 @@ import { join } from './paths'
 import { isCrossSite } from '../accounts/csrf'
 import { currentUser } from '../accounts/session'
 import { helpers, contextual } from '../web/helpers'
+import { newCapture, type Capture } from './capture'
 
 const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE']
 
@@ -33,14 +34,15 @@ export function servePage(e: any): void {
     const form = STATE_CHANGING.includes(request.method) ? formOf(e) : {}
     const made = newContext(e, request, params, user, form, helpers)
     ctx = made.ctx
-    Object.assign(ctx, contextual(ctx), { event: e })
+    const capture = newCapture()
+    Object.assign(ctx, contextual(ctx), { event: e, sseSend: capture.sseSend, __sseSendAt: capture.__sseSendAt })
     const method = request.method === 'HEAD' ? 'get' : request.method.toLowerCase()
     const methodLoader = method === 'get' ? null : loaderFor(route, method)
     if (method !== 'get' && !methodLoader) throw new HttpError(405, 'This page does not accept that kind of request.')
     if (methodLoader) Object.assign(ctx.data, methodLoader(ctx) || {})
     const load = loaderFor(route, 'load')
     if (load) ctx.data = { ...(load(ctx) || {}), ...ctx.data }
-    const html = render(pageFile(route), layoutsFor(route), ctx, made.state)
+    const html = render(pageFile(route), layoutsFor(route), ctx, made.state, capture)
     respond(e, made.state, html)
   } catch (err) {
     if (err instanceof Halt) {
@@ -64,9 +66,10 @@ function respond(e: any, state: ResponseState, body: string): void {
   }
 }
 
-function render(file: string, layouts: string[], ctx: PageContext, state?: ResponseState): string {
+function render(file: string, layouts: string[], ctx: PageContext, state?: ResponseState, capture?: Capture): string {
   const root = pagesRoot()
-  let html = compile(file, root)(ctx)
+  let html = compile(file, root, !!capture)(ctx)
+  capture?.flush(html)
   // a template may declare itself a fragment (response.fragment()) while rendering
   if (state?.fragment) return html
   for (const layout of layouts) html = compile(layout, root)({ ...ctx, slot: html })

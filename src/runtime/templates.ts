@@ -60,12 +60,17 @@ ejs.cache = {
 } as any
 ;(ejs as any).fileLoader = (file: string) => readText(file)
 
+// Pages (not partials or layouts) get a local sseSend that knows how much the page has rendered
+// so far, so sseSend(topic) can capture what the page renders after the call (see capture.ts).
+const PAGE_PROLOGUE = '<% const sseSend = (...args) => __sseSendAt(__output.length, ...args) %>'
+
 /** compile returns the template function of a file, from the cache when the file is unchanged. */
-export function compile(file: string, root: string): Compiled {
+export function compile(file: string, root: string, asPage = false): Compiled {
   const time = modTime(file)
-  const hit = compiled.get(file)
+  const key = asPage ? `page:${file}` : file
+  const hit = compiled.get(key)
   if (hit && hit.modTime === time) return hit.fn
-  const fn = ejs.compile(readText(file), {
+  const fn = ejs.compile((asPage ? PAGE_PROLOGUE : '') + readText(file), {
     filename: file,
     // includes go through ejs.cache (above), which checks file times
     cache: true,
@@ -74,7 +79,7 @@ export function compile(file: string, root: string): Compiled {
       return { filename: findPartial(name, dirname(this.filename), root) ?? missing(name) }
     },
   } as any) as unknown as Compiled
-  compiled.set(file, { modTime: time, fn })
+  compiled.set(key, { modTime: time, fn })
   return fn
 }
 

@@ -30,3 +30,14 @@ declare const process: { env: Record<string, string | undefined> }
 declare const console: { log(...a: any[]): void; error(...a: any[]): void; warn(...a: any[]): void }
 declare function onRecordCreate(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordUpdate(handler: (e: any) => any, ...collections: string[]): void
+/** Hearth's Go relay (src/server/relay): non-blocking, ordered SSE delivery. */
+declare const $relay: {
+  publish(topic: string, data: string, room: string, seq: number, users: string[], anyUser: boolean, filter: ((client: any) => boolean) | null): number
+  ping(): void
+  stats(): Record<string, number>
+}
+declare function onRecordAfterCreateSuccess(handler: (e: any) => any, ...collections: string[]): void
+declare function onRecordAfterUpdateSuccess(handler: (e: any) => any, ...collections: string[]): void
+declare function onRecordAfterDeleteSuccess(handler: (e: any) => any, ...collections: string[]): void
+declare function onRecordDelete(handler: (e: any) => any, ...collections: string[]): void
+declare const $dbx: any

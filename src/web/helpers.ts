@@ -5,6 +5,9 @@ import * as messages from '../chat/messages'
 import * as users from '../accounts/users'
 import * as session from '../accounts/session'
 import * as avatars from '../chat/avatars'
+import * as realtime from '../realtime/subscribe'
+import * as history from '../realtime/history'
+import { roomTopic } from '../realtime/topics'
 import { HttpError } from '../runtime/context'
 import { keptValues } from './forms'
 import pkg from '../../package.json'
@@ -30,6 +33,9 @@ export const helpers = {
   users,
   session,
   avatars,
+  realtime,
+  history,
+  roomTopic,
   HttpError,
   keptValues,
   utcLabel,

@@ -2,6 +2,9 @@
 module.exports = (ctx) => {
   const { room, record } = ctx.rooms.openRoom(ctx.requireUser(), ctx.params.slug)
   const before = /^\d+$/.test(ctx.request.query.before || '') ? Number(ctx.request.query.before) : undefined
+  // the position first: anything that happens while the page renders is then replayed, never missed
+  const position = ctx.history.position($app, record.id)
   const { messages, olderCursor } = ctx.messages.history(record.id, before)
-  return { room, messages, olderCursor, paging: before !== undefined }
+  const memberCount = ctx.members.countOf(record.id)
+  return { room, messages, olderCursor, position, memberCount, paging: before !== undefined }
 }

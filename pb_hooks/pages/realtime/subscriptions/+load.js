@@ -1,0 +1,3 @@
+module.exports = (ctx) => {
+  if (ctx.request.method !== 'POST') throw new ctx.HttpError(405, 'Subscribe with POST.')
+}

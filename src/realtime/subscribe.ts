@@ -1,0 +1,39 @@
+// Subscribing a browser's realtime connection to rooms. PocketBase's own subscribe endpoint reads
+// no cookie and accepts any topic from anyone, so Hearth's pages subscribe through this instead:
+// the user comes from the session cookie and every topic is authorized.
+import { HttpError } from '../runtime/context'
+import type { User } from '../accounts/session'
+import type { PageRequest } from '../runtime/request'
+import { roomOfTopic } from './topics'
+import { canRead } from '../chat/rooms'
+
+export const MAX_TOPICS = 20
+const CLIENT_IP_KEY = 'pbRealtimeClientIP'
+
+export function subscribe(request: PageRequest, user: User | null, clientId: string, topics: string[]): string[] {
+  if (!user) throw new HttpError(401, 'Log in to receive live updates.')
+  let client: any
+  try {
+    client = $app.subscriptionsBroker().clientById(clientId)
+  } catch {
+    throw new HttpError(404, 'That realtime connection does not exist (any more).')
+  }
+  if (client.get(CLIENT_IP_KEY) !== request.ip) throw new HttpError(403, 'That realtime connection was opened from another address.')
+  const current = client.get('auth')
+  if (current && current.id !== user.id) throw new HttpError(403, 'That realtime connection belongs to someone else.')
+  if (topics.length > MAX_TOPICS) throw new HttpError(422, `Subscribe to at most ${MAX_TOPICS} rooms at once.`)
+  for (const topic of topics) {
+    const roomId = roomOfTopic(topic)
+    let room: any = null
+    try {
+      room = roomId ? $app.findRecordById('rooms', roomId) : null
+    } catch {
+      room = null
+    }
+    if (!room || !canRead(user.id, room)) throw new HttpError(403, `You may not follow ${topic}.`)
+  }
+  client.set('auth', $app.findRecordById('users', user.id))
+  client.unsubscribe()
+  if (topics.length) client.subscribe(...topics)
+  return topics
+}

@@ -1,0 +1,13 @@
+// Realtime topics. A room's events go to "rooms/<room id>"; nothing else is published.
+
+const ROOM_TOPIC = /^rooms\/([a-z0-9]{15})$/
+
+export function roomTopic(roomId: string): string {
+  return `rooms/${roomId}`
+}
+
+/** roomOfTopic returns the room id a topic belongs to, or null for a topic Hearth does not know. */
+export function roomOfTopic(topic: string): string | null {
+  const m = ROOM_TOPIC.exec(topic)
+  return m ? m[1] : null
+}

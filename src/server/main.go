@@ -1,0 +1,64 @@
+// Command pocketbase is PocketBase v0.39.11 with the JS hooks runtime, JS migrations and one
+// Hearth binding: the realtime relay (see relay/relay.go for why it is in Go).
+package main
+
+import (
+	"log"
+	"net/http"
+	"os"
+
+	"github.com/dop251/goja"
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/plugins/jsvm"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"hearth/server/relay"
+)
+
+func main() {
+	app := pocketbase.New()
+
+	flags := app.RootCmd.PersistentFlags()
+	hooksDir := flags.String("hooksDir", "pb_hooks", "the directory with the JS app hooks")
+	hooksWatch := flags.Bool("hooksWatch", false, "restart the app when a pb_hooks file changes")
+	hooksPool := flags.Int("hooksPool", 15, "the number of prewarmed JS runtimes for hook handlers")
+	migrationsDir := flags.String("migrationsDir", "pb_migrations", "the directory with the JS migrations")
+	publicDir := flags.String("publicDir", "pb_public", "the directory to serve static files from")
+	app.RootCmd.ParseFlags(os.Args[1:])
+
+	rel := relay.New(app, relay.Config{})
+
+	jsvm.MustRegister(app, jsvm.Config{
+		HooksDir:      *hooksDir,
+		HooksWatch:    *hooksWatch,
+		HooksPoolSize: *hooksPool,
+		MigrationsDir: *migrationsDir,
+		OnInit: func(vm *goja.Runtime) {
+			vm.Set("$relay", rel)
+		},
+	})
+
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
+		TemplateLang: migratecmd.TemplateLangJS,
+		Automigrate:  false,
+		Dir:          *migrationsDir,
+	})
+
+	// Static files from the public dir, unless the hooks serve GET /{path...} themselves (Hearth does).
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Func: func(e *core.ServeEvent) error {
+			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
+				e.Router.GET("/{path...}", apis.Static(os.DirFS(*publicDir), false))
+			}
+			return e.Next()
+		},
+		Priority: 999,
+	})
+
+	if err := app.Start(); err != nil {
+		log.Fatal(err)
+	}
+}
