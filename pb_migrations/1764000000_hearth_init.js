@@ -26,7 +26,7 @@ migrate((app) => {
       { type: 'text', name: 'topic', max: 200 },
       { type: 'select', name: 'kind', required: true, maxSelect: 1, values: ['public', 'private'] },
       { type: 'relation', name: 'creator', collectionId: users.id, maxSelect: 1, cascadeDelete: false },
-      // the position of the room's newest event; see chat/messages.ts nextSeq
+      // the position of the room's newest message; see realtime/history.ts nextMessageSeq
       { type: 'number', name: 'lastSeq', onlyInt: true, hidden: true },
       { type: 'autodate', name: 'created', onCreate: true },
       { type: 'autodate', name: 'updated', onCreate: true, onUpdate: true },
@@ -69,7 +69,8 @@ migrate((app) => {
       { type: 'relation', name: 'author', required: true, collectionId: users.id, maxSelect: 1, cascadeDelete: false },
       { type: 'text', name: 'body', required: true, max: 4000 },
       // rendered by Hearth from body on every save (chat/format.ts)
-      { type: 'text', name: 'html', hidden: true },
+      // Markdown escaping can make HTML several times longer than the body (4000 '<' become 16000)
+      { type: 'text', name: 'html', hidden: true, max: 100000 },
       { type: 'number', name: 'seq', onlyInt: true },
       { type: 'bool', name: 'edited' },
       // the posting form's one-time token: a resent form finds its first message

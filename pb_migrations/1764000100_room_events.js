@@ -2,13 +2,16 @@
 /// Readable through the REST API exactly like the room's messages.
 migrate((app) => {
   const rooms = app.findCollectionByNameOrId('rooms')
+  // the position of the room's newest event (messages have their own positions, rooms.lastSeq)
+  rooms.fields.add(new NumberField({ name: 'lastEvent', onlyInt: true, hidden: true }))
+  app.save(rooms)
   const events = new Collection({
     type: 'base',
     name: 'room_events',
     fields: [
       { type: 'relation', name: 'room', required: true, collectionId: rooms.id, maxSelect: 1, cascadeDelete: true },
       { type: 'number', name: 'seq', required: true, onlyInt: true },
-      { type: 'text', name: 'html' },
+      { type: 'text', name: 'html', max: 200000 },
       { type: 'autodate', name: 'created', onCreate: true },
     ],
     indexes: ['CREATE UNIQUE INDEX idx_room_events_room_seq ON room_events (room, seq)'],
@@ -21,4 +24,7 @@ migrate((app) => {
   app.save(events)
 }, (app) => {
   app.delete(app.findCollectionByNameOrId('room_events'))
+  const rooms = app.findCollectionByNameOrId('rooms')
+  rooms.fields.removeByName('lastEvent')
+  app.save(rooms)
 })

@@ -164,13 +164,24 @@
       var node = nodes[i]
       var existing = node.id && document.getElementById(node.id)
       if (existing) existing.replaceWith(node)
-      else room.el.appendChild(node)
+      else room.el.insertBefore(node, placeFor(room.el, node))
       if (window.htmx) htmx.process(node)
     }
     var empty = document.getElementById('empty')
     if (empty && room.el.querySelector('.message:not(.removed)')) empty.remove()
     document.dispatchEvent(new CustomEvent('hearth:applied'))
     if (stick) window.scrollTo(0, document.body.scrollHeight)
+  }
+
+  // Messages stay in the order they were posted (data-seq), whatever order their events came in.
+  function placeFor(container, node) {
+    var seq = Number(node.getAttribute('data-seq'))
+    if (!seq) return null
+    for (var child = container.lastElementChild; child; child = child.previousElementSibling) {
+      var other = Number(child.getAttribute('data-seq'))
+      if (other && other < seq) return child.nextElementSibling
+    }
+    return container.firstElementChild
   }
 
   function nearBottom() {

@@ -22,7 +22,7 @@ function messageHtml(app: any, record: any, room: any): string {
 export function messageCreated(app: any, record: any): void {
   const room = findOrNull(app, 'rooms', record.getString('room'))
   if (!room) return
-  publishRoomEvent(app, room.id, messageHtml(app, record, room), record.getInt('seq'))
+  publishRoomEvent(app, room.id, messageHtml(app, record, room))
 }
 
 export function messageUpdated(app: any, record: any): void {

@@ -5,7 +5,7 @@ import type { User } from '../accounts/session'
 import type { Errors } from '../web/forms'
 import { renderBody } from './format'
 import { membershipOf } from './members'
-import { nextPosition } from '../realtime/history'
+import { nextMessageSeq } from '../realtime/history'
 
 export const PAGE_SIZE = 50
 export const BODY_MAX = 4000
@@ -66,7 +66,7 @@ export function prepareMessage(app: any, record: any, isNew: boolean): void {
   record.set('html', renderBody(body))
   if (isNew) {
     record.set('edited', false)
-    record.set('seq', nextPosition(app, record.getString('room')))
+    record.set('seq', nextMessageSeq(app, record.getString('room')))
   }
 }
 

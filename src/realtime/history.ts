@@ -8,8 +8,8 @@ export const REPLAY_LIMIT = 500
 /** Events kept per room (more than REPLAY_LIMIT, so every replayable gap is complete). */
 export const KEEP_PER_ROOM = 1000
 
-/** nextPosition takes the room's next position in one statement, so no two events share one. */
-export function nextPosition(app: any, roomId: string): number {
+/** nextMessageSeq takes the room's next message position in one statement, so no two messages share one. */
+export function nextMessageSeq(app: any, roomId: string): number {
   const row = new DynamicModel({ lastSeq: 0 })
   app.db().newQuery('UPDATE rooms SET lastSeq = lastSeq + 1 WHERE id = {:id} RETURNING lastSeq').bind({ id: roomId }).one(row)
   return row.lastSeq
@@ -17,23 +17,31 @@ export function nextPosition(app: any, roomId: string): number {
 
 /** position is the room's newest event position. */
 export function position(app: any, roomId: string): number {
-  const row = new DynamicModel({ lastSeq: 0 })
-  app.db().newQuery('SELECT lastSeq FROM rooms WHERE id = {:id}').bind({ id: roomId }).one(row)
-  return row.lastSeq
+  const row = new DynamicModel({ lastEvent: 0 })
+  app.db().newQuery('SELECT lastEvent FROM rooms WHERE id = {:id}').bind({ id: roomId }).one(row)
+  return row.lastEvent
 }
 
 /**
- * publishRoomEvent records html as the room's next event (or at the given position) and sends it
- * to everyone who may read the room now.
+ * publishRoomEvent records html as the room's next event and sends it to everyone who may read
+ * the room now. Taking the position, recording and handing over to the relay happen in one write
+ * transaction: PocketBase runs write transactions one at a time, so a room's events are handed
+ * over in position order, and a failure rolls the position back (no gaps). Handing over never
+ * waits on a browser (see src/server/relay).
  */
-export function publishRoomEvent(app: any, roomId: string, html: string, seq?: number, filter?: Filter): number {
-  const at = seq || nextPosition(app, roomId)
-  const event = new Record(app.findCollectionByNameOrId('room_events'))
-  event.set('room', roomId)
-  event.set('seq', at)
-  event.set('html', html)
-  app.save(event)
-  sendHtml(app, roomTopic(roomId), html, filter, at)
+export function publishRoomEvent(app: any, roomId: string, html: string, filter?: Filter): number {
+  let at = 0
+  app.runInTransaction((tx: any) => {
+    const row = new DynamicModel({ lastEvent: 0 })
+    tx.db().newQuery('UPDATE rooms SET lastEvent = lastEvent + 1 WHERE id = {:id} RETURNING lastEvent').bind({ id: roomId }).one(row)
+    at = row.lastEvent
+    const event = new Record(tx.findCollectionByNameOrId('room_events'))
+    event.set('room', roomId)
+    event.set('seq', at)
+    event.set('html', html)
+    tx.save(event)
+    sendHtml(tx, roomTopic(roomId), html, filter, at)
+  })
   return at
 }
 
@@ -57,6 +65,6 @@ export function eventsAfter(app: any, roomId: string, after: number): CatchUp {
 export function prune(app: any): void {
   app.db().newQuery(
     `DELETE FROM room_events WHERE id IN (
-       SELECT e.id FROM room_events e JOIN rooms r ON r.id = e.room WHERE e.seq <= r.lastSeq - {:keep})`,
+       SELECT e.id FROM room_events e JOIN rooms r ON r.id = e.room WHERE e.seq <= r.lastEvent - {:keep})`,
   ).bind({ keep: KEEP_PER_ROOM }).execute()
 }

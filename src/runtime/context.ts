@@ -58,8 +58,9 @@ export function newContext(
     form,
     data: {},
     redirect(url: string, status = 303): never {
-      // only local redirects: a crafted ?next= must not send people elsewhere
-      const safe = url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/'
+      // only local redirects: a crafted ?next= must not send people elsewhere. Browsers drop tabs
+      // and newlines from URLs, so "/<tab>/evil.example" would become "//evil.example": refuse controls.
+      const safe = url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') && !/[\u0000-\u001f\u007f]/.test(url) ? url : '/'
       throw new Halt(status, safe)
     },
     response: {

@@ -2,6 +2,7 @@
 
 export interface PageRequest {
   method: string
+  /** the URL path as the browser sent it, still percent-encoded: the router decodes each segment once */
   path: string
   /** path and query string as the browser sent them */
   url: string
@@ -41,10 +42,12 @@ export function parseQuery(encoded: string): Record<string, string> {
 export function requestOf(e: any): PageRequest {
   const r = e.request
   const rawQuery: string = r.url.rawQuery
+  // url.path is already decoded; decoding it again in the router would turn "%2575" into "u"
+  const path = String(r.url.escapedPath())
   return {
     method: String(r.method).toUpperCase(),
-    path: r.url.path,
-    url: rawQuery ? `${r.url.path}?${rawQuery}` : r.url.path,
+    path,
+    url: rawQuery ? `${path}?${rawQuery}` : path,
     query: parseQuery(rawQuery),
     header: (name) => String(r.header.get(name) || ''),
     cookie(name) {

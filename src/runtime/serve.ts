@@ -1,5 +1,5 @@
 // The page handler: every GET and POST outside PocketBase's own routes comes through here.
-import { matchRoute, isPrivatePath } from './routes'
+import { matchRoute, isPrivatePath, isReserved } from './routes'
 import { routes, layoutsFor, loaderFor, pageFile, pagesRoot } from './pages'
 import { compile, fileExists } from './templates'
 import { requestOf, formOf, type PageRequest } from './request'
@@ -18,6 +18,11 @@ export function servePage(e: any): void {
   securityHeaders(e)
   const request = requestOf(e)
   let ctx: PageContext | null = null
+  if (isReserved(request.path)) {
+    // an /api/ or /_/ URL PocketBase has no route for: answer the way PocketBase does
+    e.json(404, { status: 404, message: 'The requested resource wasn\'t found.', data: {} })
+    return
+  }
   try {
     if (STATE_CHANGING.includes(request.method) && isCrossSite(request)) {
       throw new HttpError(403, 'This request came from another site and was refused.')
@@ -56,7 +61,6 @@ export function servePage(e: any): void {
 function redirect(e: any, request: PageRequest, status: number, location: string): void {
   e.redirect(status, location)
 }
-
 function respond(e: any, state: ResponseState, body: string): void {
   if (state.contentType) {
     e.response.header().set('Content-Type', state.contentType)

@@ -29,7 +29,7 @@ func main() {
 	publicDir := flags.String("publicDir", "pb_public", "the directory to serve static files from")
 	app.RootCmd.ParseFlags(os.Args[1:])
 
-	rel := relay.New(app, relay.Config{})
+	rel := relay.New(app, relay.ConfigFromEnv())
 
 	jsvm.MustRegister(app, jsvm.Config{
 		HooksDir:      *hooksDir,

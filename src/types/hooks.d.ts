@@ -41,3 +41,13 @@ declare function onRecordAfterUpdateSuccess(handler: (e: any) => any, ...collect
 declare function onRecordAfterDeleteSuccess(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordDelete(handler: (e: any) => any, ...collections: string[]): void
 declare const $dbx: any
+
+// ejs 7 and markdown-it ship no typings that resolve for a goja bundle; Hearth uses a small surface of each.
+declare module 'ejs' {
+  const ejs: any
+  export default ejs
+}
+declare module 'markdown-it' {
+  const MarkdownIt: any
+  export default MarkdownIt
+}

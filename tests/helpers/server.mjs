@@ -1,9 +1,9 @@
 // Starts the real PocketBase with Hearth's hooks on a free port and a temporary data dir.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -37,12 +37,33 @@ async function waitHealthy(url, child, output, ms = 20000) {
 }
 
 /**
- * startServer runs Hearth. Options: env (extra environment), dataDir (reuse one), args (extra flags).
- * The returned server has url, port, dataDir, logs(), stop() and restart().
+ * hooksWithPages copies pb_hooks to a temporary folder and adds fixture pages to its pages/
+ * ({ 'relative/path.ejs': 'text' }), so a test can run pages Hearth does not ship.
+ */
+function hooksWithPages(extraPages) {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-hooks-'))
+  cpSync(join(ROOT, 'pb_hooks'), dir, { recursive: true })
+  for (const [relative, text] of Object.entries(extraPages)) {
+    const file = join(dir, 'pages', relative)
+    if (!file.startsWith(join(dir, 'pages') + '/')) throw new Error(`extra page outside pages/: ${relative}`)
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(file, text)
+  }
+  return dir
+}
+
+/**
+ * startServer runs Hearth. Options: env (extra environment), dataDir (reuse one), args (extra flags),
+ * extraPages ({ 'relative/path.ejs': 'text' }: fixture pages added to a copy of pb_hooks).
+ * The returned server has url, port, dataDir, logs(), stop(), restart({ downMs }), and halt() and
+ * start() for an outage of any length (both keep the data dir and port).
  */
 export async function startServer(options = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hearth-test-'))
   const port = options.port ?? (await freePort())
+  const hooksDir = options.extraPages ? hooksWithPages(options.extraPages) : join(ROOT, 'pb_hooks')
+  // the copied hooks are not beside pb_public, where Hearth looks for it by default
+  const env = options.extraPages ? { HEARTH_PUBLIC_DIR: join(ROOT, 'pb_public'), ...options.env } : options.env
   const url = `http://127.0.0.1:${port}`
   let log = ''
   let child
@@ -50,21 +71,24 @@ export async function startServer(options = {}) {
     child = spawn(PB, [
       'serve', '--http', `127.0.0.1:${port}`,
       '--dir', dataDir,
-      '--hooksDir', join(ROOT, 'pb_hooks'),
+      '--hooksDir', hooksDir,
       '--migrationsDir', join(ROOT, 'pb_migrations'),
       '--publicDir', join(ROOT, 'pb_public'),
       '--hooksWatch=false',
       ...(options.args ?? []),
-    ], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    ], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     child.stdout.on('data', (d) => { log += d })
     child.stderr.on('data', (d) => { log += d })
     await waitHealthy(url, child, () => log)
   }
   const stopChild = () => new Promise((resolve) => {
-    if (!child || child.exitCode !== null) return resolve()
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-    setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5000).unref()
+    // this child, not whatever `child` is by the time the timer fires (restart() launches a new one)
+    const stopping = child
+    // (a child ended by a signal has signalCode set and exitCode null)
+    if (!stopping || stopping.exitCode !== null || stopping.signalCode !== null) return resolve()
+    stopping.once('exit', () => resolve())
+    stopping.kill('SIGTERM')
+    setTimeout(() => stopping.exitCode === null && stopping.kill('SIGKILL'), 5000).unref()
   })
   await launch()
   return {
@@ -73,13 +97,28 @@ export async function startServer(options = {}) {
     dataDir,
     logs: () => log,
     get pid() { return child.pid },
-    async restart() {
+    /**
+     * restart stops the process and starts it again with the same data dir and port; downMs keeps
+     * it stopped that long in between (an outage).
+     */
+    async restart({ downMs = 0 } = {}) {
       await stopChild()
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs))
+      await launch()
+    },
+    /** halt stops the process but keeps its data dir and port: start() brings it back. */
+    async halt() {
+      await stopChild()
+    },
+    /** start runs the process again after halt() (it does nothing while it runs). */
+    async start() {
+      if (child && child.exitCode === null && child.signalCode === null) return
       await launch()
     },
     async stop() {
       await stopChild()
       if (!options.dataDir && !options.keepData) rmSync(dataDir, { recursive: true, force: true })
+      if (options.extraPages) rmSync(hooksDir, { recursive: true, force: true })
     },
   }
 }

@@ -12,7 +12,9 @@ package relay
 
 import (
 	"net/http"
+	"os"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +35,20 @@ type Config struct {
 	// KeepAlive is how often every connection gets a no-op event (default 60s), well under
 	// PocketBase's 5 minute idle cut.
 	KeepAlive time.Duration
+}
+
+// ConfigFromEnv reads HEARTH_RELAY_QUEUE (events), HEARTH_RELAY_WRITE_TIMEOUT_MS and
+// HEARTH_RELAY_KEEPALIVE_MS, for operators and tests; unset means the defaults.
+func ConfigFromEnv() Config {
+	num := func(name string) int {
+		n, _ := strconv.Atoi(os.Getenv(name))
+		return n
+	}
+	return Config{
+		QueueSize:    num("HEARTH_RELAY_QUEUE"),
+		WriteTimeout: time.Duration(num("HEARTH_RELAY_WRITE_TIMEOUT_MS")) * time.Millisecond,
+		KeepAlive:    time.Duration(num("HEARTH_RELAY_KEEPALIVE_MS")) * time.Millisecond,
+	}
 }
 
 // PingEvent is the SSE event name of the keep-alive; browsers ignore events they do not listen to.

@@ -1,0 +1,193 @@
+// PocketBase's REST API shows and allows exactly what Hearth's pages do, and nothing more.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { signUp, createRoom, postMessage, messageIds, apiToken } from '../helpers/browserless.mjs'
+import { startServerWithSuperuser, api, userIdOf, roomIdOf } from '../helpers/admin.mjs'
+
+let server
+let owner, member, outsider
+let ownerId, memberId, outsiderId
+let privateSlug, privateId, publicSlug, publicId, lobbyId
+let secretMessage
+const tokens = {}
+
+before(async () => {
+  server = await startServerWithSuperuser({ env: { HEARTH_LIMIT_SIGNUPS: '1000/3600', HEARTH_LIMIT_POSTS: '1000/60' } })
+  ;[owner, member, outsider] = await Promise.all([signUp(server), signUp(server), signUp(server)])
+  ;[ownerId, memberId, outsiderId] = await Promise.all([owner, member, outsider].map(userIdOf))
+  privateSlug = await createRoom(owner, { kind: 'private' })
+  publicSlug = await createRoom(owner, { kind: 'public' })
+  await owner.post(`/rooms/${privateSlug}/members`, { username: member.username })
+  privateId = await roomIdOf(owner, privateSlug)
+  publicId = await roomIdOf(owner, publicSlug)
+  lobbyId = await roomIdOf(owner, 'lobby')
+  secretMessage = await postMessage(member, privateSlug, 'the secret plan')
+  for (const v of [owner, member, outsider]) tokens[v.username] = await apiToken(server, v.username)
+})
+after(async () => { await server?.stop() })
+
+const tokenOf = (v) => tokens[v.username]
+const q = (filter) => encodeURIComponent(filter)
+
+test("signed-in people see each other's usernames and names, never emails", async () => {
+  // the operator gives someone an email in the dashboard (which ends that person's sessions, so
+  // it is someone new rather than one of the people the other tests use)
+  const mailed = await signUp(server)
+  const mailedId = await userIdOf(mailed)
+  const set = await api(server, 'PATCH', `/api/collections/users/records/${mailedId}`, { token: server.superuserToken, body: { email: 'mailed@example.com' } })
+  assert.equal(set.status, 200, set.text)
+
+  const list = await api(server, 'GET', '/api/collections/users/records?perPage=200', { token: tokenOf(outsider) })
+  assert.equal(list.status, 200)
+  const seen = list.json.items.find((u) => u.id === mailedId)
+  assert.equal(seen.username, mailed.username)
+  assert.ok(!seen.email, 'no email')
+  assert.ok(!list.text.includes('mailed@example.com'))
+  const one = await api(server, 'GET', `/api/collections/users/records/${mailedId}`, { token: tokenOf(outsider) })
+  assert.equal(one.status, 200)
+  assert.equal(one.json.username, mailed.username)
+  assert.ok(!one.text.includes('mailed@example.com'))
+  // nor by searching for it
+  const probe = await api(server, 'GET', `/api/collections/users/records?filter=${q('email ~ "mailed@"')}`, { token: tokenOf(outsider) })
+  assert.ok(probe.status === 400 || probe.json.totalItems === 0, probe.text)
+  // the person themself does see it
+  const self = await api(server, 'GET', `/api/collections/users/records/${mailedId}`, { token: await apiToken(server, mailed.username) })
+  assert.equal(self.json.email, 'mailed@example.com')
+})
+
+test('guests see no people, rooms or messages through the API', async () => {
+  for (const name of ['users', 'rooms', 'messages', 'memberships']) {
+    const res = await api(server, 'GET', `/api/collections/${name}/records`)
+    assert.equal(res.status, 200, name)
+    assert.equal(res.json.totalItems, 0, name)
+  }
+  assert.equal((await api(server, 'GET', `/api/collections/rooms/records/${lobbyId}`)).status, 404)
+})
+
+test("a non-member cannot see a private room or its messages or members through the API", async () => {
+  const token = tokenOf(outsider)
+  const rooms = await api(server, 'GET', '/api/collections/rooms/records?perPage=200', { token })
+  assert.equal(rooms.status, 200)
+  const ids = rooms.json.items.map((r) => r.id)
+  assert.ok(ids.includes(publicId) && ids.includes(lobbyId))
+  assert.ok(!ids.includes(privateId))
+  assert.equal((await api(server, 'GET', `/api/collections/rooms/records/${privateId}`, { token })).status, 404)
+
+  const messages = await api(server, 'GET', `/api/collections/messages/records?filter=${q(`room = "${privateId}"`)}`, { token })
+  assert.equal(messages.status, 200)
+  assert.equal(messages.json.totalItems, 0)
+  const all = await api(server, 'GET', '/api/collections/messages/records?perPage=200', { token })
+  assert.ok(!all.text.includes('the secret plan'))
+  assert.equal((await api(server, 'GET', `/api/collections/messages/records/${secretMessage}`, { token })).status, 404)
+  const expanded = await api(server, 'GET', `/api/collections/memberships/records?filter=${q(`room = "${privateId}"`)}`, { token })
+  assert.equal(expanded.json.totalItems, 0)
+})
+
+test('a member reads the private room and its messages through the API, without hidden fields', async () => {
+  const token = tokenOf(member)
+  assert.equal((await api(server, 'GET', `/api/collections/rooms/records/${privateId}`, { token })).status, 200)
+  const one = await api(server, 'GET', `/api/collections/messages/records/${secretMessage}`, { token })
+  assert.equal(one.status, 200)
+  assert.equal(one.json.body, 'the secret plan')
+  assert.equal(one.json.author, memberId)
+  assert.ok(!('nonce' in one.json) && !('html' in one.json), 'the one-time token and rendered html stay hidden')
+  const room = await api(server, 'GET', `/api/collections/rooms/records/${privateId}`, { token })
+  assert.ok(!('lastSeq' in room.json))
+  const members = await api(server, 'GET', `/api/collections/memberships/records?filter=${q(`room = "${privateId}"`)}`, { token })
+  assert.equal(members.json.totalItems, 2)
+})
+
+test('a member posts through the API as themself; Hearth renders it, and what they send as html or position is ignored', async () => {
+  const res = await api(server, 'POST', '/api/collections/messages/records', {
+    token: tokenOf(member),
+    body: { room: privateId, author: memberId, body: '  via the *API*  ', html: '<script>alert(1)</script>', seq: 99999, edited: true },
+  })
+  assert.equal(res.status, 200, res.text)
+  assert.equal(res.json.body, 'via the *API*')
+  assert.equal(res.json.edited, false)
+  assert.notEqual(res.json.seq, 99999)
+  const page = await owner.get(`/rooms/${privateSlug}`)
+  assert.ok(messageIds(page.text).includes(res.json.id))
+  assert.match(page.text, /<p>via the <em>API<\/em><\/p>/)
+  assert.doesNotMatch(page.text, /<script>alert/)
+})
+
+test('through the API, bodies follow the same rules as the form', async () => {
+  for (const body of ['x'.repeat(4001), '   ']) {
+    const res = await api(server, 'POST', '/api/collections/messages/records', { token: tokenOf(member), body: { room: privateId, author: memberId, body } })
+    assert.equal(res.status, 400, res.text)
+  }
+})
+
+test('nobody can post through the API as someone else, or into a room they are not a member of', async () => {
+  const attempts = [
+    [outsider, { room: privateId, author: outsiderId, body: 'sneaking in' }],
+    [outsider, { room: privateId, author: memberId, body: 'sneaking in' }],
+    [outsider, { room: publicId, author: outsiderId, body: 'not joined yet' }],
+    [member, { room: privateId, author: ownerId, body: 'pretending to be the owner' }],
+    [member, { room: lobbyId, author: ownerId, body: 'pretending to be the owner' }],
+  ]
+  for (const [who, body] of attempts) {
+    const res = await api(server, 'POST', '/api/collections/messages/records', { token: tokenOf(who), body })
+    assert.equal(res.status, 400, `${who.username}: ${JSON.stringify(body)} -> ${res.text}`)
+  }
+  const guest = await api(server, 'POST', '/api/collections/messages/records', { body: { room: lobbyId, author: ownerId, body: 'guest' } })
+  assert.equal(guest.status, 400)
+  for (const slug of [privateSlug, publicSlug, 'lobby']) {
+    const page = await owner.get(`/rooms/${slug}`)
+    assert.doesNotMatch(page.text, /sneaking in|not joined yet|pretending to be the owner|>guest</)
+  }
+})
+
+test('nobody can edit or delete messages through the API, not even their own', async () => {
+  const own = await postMessage(member, privateSlug, 'edit me via the API')
+  const token = tokenOf(member)
+  const update = await api(server, 'PATCH', `/api/collections/messages/records/${own}`, { token, body: { body: 'changed' } })
+  assert.equal(update.status, 403, update.text)
+  const ownerDelete = await api(server, 'DELETE', `/api/collections/messages/records/${own}`, { token: tokenOf(owner) })
+  assert.equal(ownerDelete.status, 403, ownerDelete.text)
+  const selfDelete = await api(server, 'DELETE', `/api/collections/messages/records/${own}`, { token })
+  assert.equal(selfDelete.status, 403, selfDelete.text)
+  const page = await owner.get(`/rooms/${privateSlug}`)
+  assert.ok(messageIds(page.text).includes(own))
+  assert.match(page.text, /edit me via the API/)
+})
+
+test('nobody can create, change or end memberships through the API', async () => {
+  const join = await api(server, 'POST', '/api/collections/memberships/records', {
+    token: tokenOf(outsider),
+    body: { room: privateId, user: outsiderId, role: 'owner' },
+  })
+  assert.equal(join.status, 403, join.text)
+  assert.equal((await outsider.get(`/rooms/${privateSlug}`)).status, 404)
+
+  const ownerAdds = await api(server, 'POST', '/api/collections/memberships/records', {
+    token: tokenOf(owner),
+    body: { room: privateId, user: outsiderId, role: 'member' },
+  })
+  assert.equal(ownerAdds.status, 403, ownerAdds.text)
+
+  const mine = await api(server, 'GET', `/api/collections/memberships/records?filter=${q(`room = "${privateId}" && user = "${memberId}"`)}`, { token: tokenOf(member) })
+  const membershipId = mine.json.items[0].id
+  const promote = await api(server, 'PATCH', `/api/collections/memberships/records/${membershipId}`, { token: tokenOf(member), body: { role: 'owner' } })
+  assert.equal(promote.status, 403)
+  const end = await api(server, 'DELETE', `/api/collections/memberships/records/${membershipId}`, { token: tokenOf(owner) })
+  assert.equal(end.status, 403)
+  const page = await member.get(`/rooms/${privateSlug}`)
+  assert.equal(page.status, 200)
+  assert.match(page.text, /data-role="member"/)
+})
+
+test('rooms and accounts are made and changed through Hearth only, not the API', async () => {
+  const make = await api(server, 'POST', '/api/collections/rooms/records', { token: tokenOf(outsider), body: { name: 'API room', slug: 'api-room', kind: 'public' } })
+  assert.equal(make.status, 403)
+  const rename = await api(server, 'PATCH', `/api/collections/rooms/records/${publicId}`, { token: tokenOf(owner), body: { kind: 'private' } })
+  assert.equal(rename.status, 403)
+  const remove = await api(server, 'DELETE', `/api/collections/rooms/records/${publicId}`, { token: tokenOf(owner) })
+  assert.equal(remove.status, 403)
+  const signup = await api(server, 'POST', '/api/collections/users/records', { body: { username: 'api_user', password: 'long-enough-pass', passwordConfirm: 'long-enough-pass' } })
+  assert.equal(signup.status, 403)
+  const renameSelf = await api(server, 'PATCH', `/api/collections/users/records/${outsiderId}`, { token: tokenOf(outsider), body: { username: 'new_name', emailVisibility: true } })
+  assert.equal(renameSelf.status, 403)
+  assert.equal((await outsider.get(`/rooms/${publicSlug}`)).status, 200)
+})

@@ -1,0 +1,213 @@
+// The page router (src/runtime/routes.ts): which file under pb_hooks/pages answers a URL.
+// routes.ts is pure TypeScript, so it is compiled here with esbuild and imported as it is.
+import { test, describe } from 'node:test'
+import assert from 'node:assert/strict'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import * as esbuild from 'esbuild'
+import { ROOT } from '../helpers/server.mjs'
+
+const { outputFiles } = esbuild.buildSync({
+  entryPoints: [join(ROOT, 'src/runtime/routes.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  write: false,
+})
+const { buildRoutes, matchRoute, isPageFile, isPrivatePath, splitPath } = await import(
+  `data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`
+)
+
+/** the page file answering path, or null */
+function pageFor(files, path) {
+  const match = matchRoute(buildRoutes(files), path)
+  return match ? match.route.file : null
+}
+
+function paramsFor(files, path) {
+  return matchRoute(buildRoutes(files), path)?.params ?? null
+}
+
+describe('segment counts', () => {
+  const files = ['index.ejs', 'rooms/index.ejs', 'rooms/[slug]/index.ejs', 'rooms/[slug]/members/index.ejs']
+
+  test('the root URL is answered by the root index.ejs', () => {
+    assert.equal(pageFor(files, '/'), 'index.ejs')
+    assert.equal(pageFor(files, ''), 'index.ejs')
+  })
+
+  test('a [param] page answers exactly one segment, no more and no fewer', () => {
+    assert.equal(pageFor(files, '/rooms'), 'rooms/index.ejs')
+    assert.equal(pageFor(files, '/rooms/lobby'), 'rooms/[slug]/index.ejs')
+    assert.equal(pageFor(files, '/rooms/lobby/members'), 'rooms/[slug]/members/index.ejs')
+    assert.equal(pageFor(files, '/rooms/lobby/members/extra'), null)
+    assert.equal(pageFor(files, '/rooms/lobby/other'), null)
+    assert.equal(pageFor(['a/[x]/b.ejs'], '/a/b'), null)
+  })
+
+  test('a trailing slash or doubled leading slash names the same page', () => {
+    assert.equal(pageFor(files, '/rooms/'), 'rooms/index.ejs')
+    assert.equal(pageFor(files, '/rooms/lobby/'), 'rooms/[slug]/index.ejs')
+  })
+
+  test('an empty segment never fills a [param]', () => {
+    assert.equal(pageFor(['a/[x]/b.ejs'], '/a//b'), null)
+  })
+
+  test('a page named like a file keeps its extension in the URL (me/style.css.ejs answers /me/style.css)', () => {
+    assert.equal(pageFor(['me/style.css.ejs'], '/me/style.css'), 'me/style.css.ejs')
+    assert.equal(pageFor(['me/style.css.ejs'], '/me/style'), null)
+  })
+})
+
+describe('precedence', () => {
+  test('a literal segment beats a [param] in either order of files', () => {
+    for (const files of [
+      ['rooms/new.ejs', 'rooms/[slug]/index.ejs'],
+      ['rooms/[slug]/index.ejs', 'rooms/new.ejs'],
+    ]) {
+      assert.equal(pageFor(files, '/rooms/new'), 'rooms/new.ejs')
+      assert.equal(pageFor(files, '/rooms/lobby'), 'rooms/[slug]/index.ejs')
+      assert.deepEqual(paramsFor(files, '/rooms/lobby'), { slug: 'lobby' })
+    }
+  })
+
+  test('the first segment where two pages differ decides: a literal there wins', () => {
+    const files = ['a/[x]/c.ejs', 'a/b/[y].ejs']
+    assert.equal(pageFor(files, '/a/b/c'), 'a/b/[y].ejs')
+    assert.deepEqual(paramsFor(files, '/a/b/c'), { y: 'c' })
+    assert.equal(pageFor(files, '/a/z/c'), 'a/[x]/c.ejs')
+  })
+
+  test('index.ejs beats a [param].ejs page answering the same URLs', () => {
+    for (const files of [
+      ['rooms/[slug].ejs', 'rooms/[id]/index.ejs'],
+      ['rooms/[id]/index.ejs', 'rooms/[slug].ejs'],
+    ]) {
+      const routes = buildRoutes(files)
+      assert.equal(routes.length, 1)
+      assert.equal(pageFor(files, '/rooms/x'), 'rooms/[id]/index.ejs')
+      assert.deepEqual(paramsFor(files, '/rooms/x'), { id: 'x' })
+    }
+  })
+
+  test('about/index.ejs beats about.ejs', () => {
+    assert.equal(pageFor(['about.ejs', 'about/index.ejs'], '/about'), 'about/index.ejs')
+  })
+})
+
+describe('folders and files that are not pages', () => {
+  test('(group) folders do not appear in the URL', () => {
+    const files = ['(account)/settings/index.ejs', '(chat)/rooms/[slug].ejs']
+    assert.equal(pageFor(files, '/settings'), '(account)/settings/index.ejs')
+    assert.equal(pageFor(files, '/rooms/lobby'), '(chat)/rooms/[slug].ejs')
+    assert.equal(pageFor(files, '/(account)/settings'), null)
+  })
+
+  test('_private partials, + files and non-templates are not routable', () => {
+    for (const file of ['_private/composer.ejs', 'rooms/_private/room.ejs', '_draft.ejs', '+layout.ejs', '+error.ejs', 'rooms/+load.js', 'rooms/+post.js', 'notes.txt']) {
+      assert.equal(isPageFile(file), false, file)
+    }
+    const files = ['_private/composer.ejs', '+layout.ejs', '+error.ejs', 'rooms/_private/room.ejs', '_draft.ejs']
+    assert.deepEqual(buildRoutes(files), [])
+    assert.equal(pageFor(files, '/_private/composer'), null)
+    assert.equal(pageFor(files, '/+layout'), null)
+    assert.equal(pageFor(files, '/_draft'), null)
+  })
+
+  test('private paths are never served as static files', () => {
+    for (const file of ['_private/composer.ejs', 'rooms/[slug]/+load.js', '+layout.ejs', 'index.ejs', '.env', 'a/.git/config']) {
+      assert.equal(isPrivatePath(file), true, file)
+    }
+    assert.equal(isPrivatePath('img/logo.svg'), false)
+  })
+})
+
+describe('URL decoding', () => {
+  test('params are URL-decoded', () => {
+    const files = ['avatars/[username].ejs']
+    assert.deepEqual(paramsFor(files, '/avatars/caf%C3%A9'), { username: 'café' })
+    assert.deepEqual(paramsFor(files, '/avatars/a%20b'), { username: 'a b' })
+    // an encoded slash stays inside its segment
+    assert.deepEqual(paramsFor(files, '/avatars/a%2Fb'), { username: 'a/b' })
+    assert.deepEqual(splitPath('/rooms/caf%C3%A9/'), ['rooms', 'café'])
+  })
+
+  test('literal segments are compared after decoding', () => {
+    assert.equal(pageFor(['rooms/index.ejs'], '/r%6Foms'), 'rooms/index.ejs')
+  })
+
+  test('a malformed escape matches no page instead of throwing', () => {
+    const files = ['avatars/[username].ejs', '[any].ejs']
+    for (const path of ['/avatars/%E0%A4%A', '/avatars/%zz', '/avatars/100%', '/%']) {
+      assert.equal(splitPath(path), null, path)
+      assert.equal(pageFor(files, path), null, path)
+    }
+  })
+})
+
+describe('validation of the page tree', () => {
+  test('a page that would shadow /api/ throws a clear error naming the file', () => {
+    for (const file of ['api/index.ejs', 'api.ejs', 'api/[collection].ejs', '(group)/api/health.ejs']) {
+      assert.throws(() => buildRoutes(['index.ejs', file]), (err) => {
+        assert.match(err.message, /would shadow PocketBase's \/api\/ routes/)
+        assert.ok(err.message.includes(file), err.message)
+        return true
+      })
+    }
+  })
+
+  test('/_/ can never be answered by a page: "_" folders are private, and [param] pages skip it', () => {
+    assert.deepEqual(buildRoutes(['_/index.ejs']), [])
+    const files = ['[a]/index.ejs', '[a]/[b].ejs']
+    assert.equal(pageFor(files, '/_/'), null)
+    assert.equal(pageFor(files, '/api/health'), null)
+    assert.equal(pageFor(files, '/_/x'), null)
+    // names that merely start like PocketBase's are fine
+    assert.equal(pageFor(['apis/index.ejs'], '/apis'), 'apis/index.ejs')
+  })
+
+  test('two pages answering the same URLs throw, naming both', () => {
+    for (const [a, b] of [
+      ['rooms/[id].ejs', 'rooms/[slug].ejs'],
+      ['rooms/[id]/index.ejs', 'rooms/[slug]/index.ejs'],
+      ['(a)/settings.ejs', '(b)/settings.ejs'],
+      ['(a)/x/index.ejs', 'x/index.ejs'],
+    ]) {
+      assert.throws(() => buildRoutes([a, b]), (err) => {
+        assert.match(err.message, /answer the same URLs/)
+        assert.ok(err.message.includes(a) && err.message.includes(b), err.message)
+        return true
+      })
+    }
+  })
+
+  test("Hearth's own pages build, and each URL finds its page and params", () => {
+    const root = join(ROOT, 'pb_hooks/pages')
+    const walk = (dir) => readdirSync(dir).flatMap((name) => {
+      const full = join(dir, name)
+      return statSync(full).isDirectory() ? walk(full) : [relative(root, full)]
+    })
+    const routes = buildRoutes(walk(root))
+    const at = (path) => {
+      const m = matchRoute(routes, path)
+      return m && { file: m.route.file, params: m.params }
+    }
+    assert.deepEqual(at('/'), { file: 'index.ejs', params: {} })
+    assert.deepEqual(at('/rooms'), { file: 'rooms/index.ejs', params: {} })
+    assert.deepEqual(at('/rooms/lobby'), { file: 'rooms/[slug]/index.ejs', params: { slug: 'lobby' } })
+    assert.deepEqual(at('/rooms/lobby/messages/abc123/edit'), {
+      file: 'rooms/[slug]/messages/[id]/edit/index.ejs',
+      params: { slug: 'lobby', id: 'abc123' },
+    })
+    assert.deepEqual(at('/rooms/lobby/members/bob/removal'), {
+      file: 'rooms/[slug]/members/[username]/removal/index.ejs',
+      params: { slug: 'lobby', username: 'bob' },
+    })
+    assert.deepEqual(at('/avatars/bob'), { file: 'avatars/[username].ejs', params: { username: 'bob' } })
+    assert.deepEqual(at('/me/style.css'), { file: 'me/style.css.ejs', params: {} })
+    assert.equal(at('/_private/composer'), null)
+    assert.equal(at('/api/health'), null)
+    assert.equal(at('/nowhere'), null)
+  })
+})
