@@ -10,7 +10,7 @@
   'use strict'
 
   var OFFLINE_AFTER_MS = 4000 // a reconnect quicker than this is not shown
-  var rooms = {} // topic -> { el, position, catchUp, busy, waiting: [] }
+  var rooms = {} // topic -> { topic, el, position, catchUp, busy, waiting: [], retryDelay }
   var source = null
   var clientId = null
   var state = 'connecting'
@@ -36,6 +36,7 @@
       found[topic] = true
       if (!rooms[topic] || rooms[topic].el !== el) {
         rooms[topic] = {
+          topic: topic,
           el: el,
           position: Number(el.getAttribute('data-position') || 0),
           catchUp: el.getAttribute('data-catch-up'),
@@ -105,6 +106,10 @@
       })
       .catch(function () {
         if (!offlineTimer) offlineTimer = setTimeout(function () { setState('offline') }, OFFLINE_AFTER_MS)
+        // only this request failed, the connection may be fine (and stays unsubscribed): ask again
+        if (id !== clientId) return
+        setTimeout(function () { if (id === clientId) subscribe() }, retryDelay)
+        retryDelay = Math.min(retryDelay * 2, 15000)
       })
   }
 
@@ -127,7 +132,7 @@
     room.busy = true
     fetch(room.catchUp + '?after=' + room.position, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (res) {
-        if (!res.ok) throw new Error('catch-up failed: ' + res.status)
+        if (!res.ok) throw Object.assign(new Error('catch-up failed: ' + res.status), { status: res.status })
         return res.json()
       })
       .then(function (data) {
@@ -140,6 +145,7 @@
           }
         }
         room.busy = false
+        room.retryDelay = 0
         var waiting = room.waiting.sort(function (a, b) { return a.seq - b.seq })
         room.waiting = []
         for (var j = 0; j < waiting.length; j++) {
@@ -150,8 +156,13 @@
           }
         }
       })
-      .catch(function () {
+      .catch(function (err) {
         room.busy = false
+        // a network error or a server error (a restart): try again, or the missed events stay
+        // missing until the next live event shows the gap
+        if (err.status && err.status < 500) return
+        room.retryDelay = Math.min((room.retryDelay || 500) * 2, 15000)
+        setTimeout(function () { if (rooms[room.topic] === room) catchUp(room) }, room.retryDelay)
       })
   }
 

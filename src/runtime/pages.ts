@@ -1,7 +1,7 @@
 // Finds pages, layouts and loaders on disk for the router and the renderer.
 import { buildRoutes, type Route } from './routes'
 import { join, dirname } from './paths'
-import { fileExists, readText } from './templates'
+import { modTime, readText } from './templates'
 
 export function pagesRoot(): string {
   return join(__hooks, 'pages')
@@ -31,27 +31,28 @@ export function layoutsFor(route: Route): string[] {
   const layouts: string[] = []
   for (let depth = route.folders.length; depth >= 0; depth--) {
     const file = join(root, ...route.folders.slice(0, depth), '+layout.ejs')
-    if (fileExists(file)) layouts.push(file)
+    if (modTime(file) !== -1) layouts.push(file)
   }
   return layouts
 }
 
 type Loader = (ctx: any) => any
-const loaders = new Map<string, { text: string; fn: Loader }>()
+const loaders = new Map<string, { time: number; fn: Loader }>()
 
 /** loaderFor returns the +load.js or +<method>.js beside a page, or null. */
 export function loaderFor(route: Route, name: string): Loader | null {
   const file = join(pagesRoot(), ...route.folders, `+${name}.js`)
-  if (!fileExists(file)) return null
-  const text = readText(file)
+  const time = modTime(file)
+  if (time === -1) return null
   const hit = loaders.get(file)
-  if (hit && hit.text === text) return hit.fn
+  if (hit && hit.time === time) return hit.fn
+  const text = readText(file)
   // CommonJS-style module, evaluated here so an edited loader is picked up without a restart
   const module = { exports: {} as any }
   new Function('module', 'exports', 'require', `${text}\n//# sourceURL=${file}`)(module, module.exports, require)
   const fn = typeof module.exports === 'function' ? module.exports : module.exports.default
   if (typeof fn !== 'function') throw new Error(`${file} must export a function`)
-  loaders.set(file, { text, fn })
+  loaders.set(file, { time, fn })
   return fn
 }
 

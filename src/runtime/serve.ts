@@ -51,16 +51,13 @@ export function servePage(e: any): void {
     respond(e, made.state, html)
   } catch (err) {
     if (err instanceof Halt) {
-      if (err.location) redirect(e, request, err.status, err.location)
+      if (err.location) e.redirect(err.status, err.location)
       return
     }
     renderError(e, request, ctx, err)
   }
 }
 
-function redirect(e: any, request: PageRequest, status: number, location: string): void {
-  e.redirect(status, location)
-}
 function respond(e: any, state: ResponseState, body: string): void {
   if (state.contentType) {
     e.response.header().set('Content-Type', state.contentType)

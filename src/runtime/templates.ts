@@ -13,12 +13,23 @@ interface Cached {
 // Per-VM cache: goja values must never be shared between VMs, and each VM has its own module state.
 const compiled = new Map<string, Cached>()
 
-function modTime(file: string): number {
+// A page render looks up dozens of files (partials, layouts, loaders); outside development each
+// file's time is checked at most once a second, so an edit still shows up within a second.
+const STAT_TTL_MS = 1000
+const stats = new Map<string, { checkedAt: number; time: number }>()
+
+export function modTime(file: string): number {
+  const now = Date.now()
+  const hit = stats.get(file)
+  if (hit && now - hit.checkedAt < STAT_TTL_MS && !$app.isDev()) return hit.time
+  let time = -1
   try {
-    return $os.stat(file).modTime().unixNano()
+    time = $os.stat(file).modTime().unixNano()
   } catch {
-    return -1
+    time = -1
   }
+  stats.set(file, { checkedAt: now, time })
+  return time
 }
 
 export function fileExists(file: string): boolean {
