@@ -175,6 +175,7 @@
       var node = nodes[i]
       var existing = node.id && document.getElementById(node.id)
       if (existing) existing.replaceWith(node)
+      else if (isOutOfView(room.el, node)) continue
       else room.el.insertBefore(node, placeFor(room.el, node))
       if (window.htmx) htmx.process(node)
     }
@@ -182,6 +183,14 @@
     if (empty && room.el.querySelector('.message:not(.removed)')) empty.remove()
     document.dispatchEvent(new CustomEvent('hearth:applied'))
     if (stick) window.scrollTo(0, document.body.scrollHeight)
+  }
+
+  // An edit or delete of a message older than the ones shown (or already gone) has nothing to change.
+  function isOutOfView(container, node) {
+    if (node.classList.contains('removed')) return true
+    var seq = Number(node.getAttribute('data-seq'))
+    var first = container.querySelector('[data-seq]')
+    return !!(seq && first && seq < Number(first.getAttribute('data-seq')))
   }
 
   // Messages stay in the order they were posted (data-seq), whatever order their events came in.
