@@ -71,6 +71,9 @@ migrate((app) => {
       // rendered by Hearth from body on every save (chat/format.ts)
       // Markdown escaping can make HTML several times longer than the body (4000 '<' become 16000)
       { type: 'text', name: 'html', hidden: true, max: 100000 },
+      // the whole message as every reader sees it (the _private/message.ejs partial), rendered once
+      // when it is posted or edited (chat/broadcasts.ts) and reused by every page that lists it
+      { type: 'text', name: 'fragment', hidden: true, max: 200000 },
       { type: 'number', name: 'seq', onlyInt: true },
       { type: 'bool', name: 'edited' },
       // the posting form's one-time token: a resent form finds its first message

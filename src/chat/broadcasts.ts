@@ -14,9 +14,13 @@ function findOrNull(app: any, collection: string, id: string): any | null {
   }
 }
 
+// Renders the message once and keeps the result on the message, for every page that lists it.
+// A plain UPDATE: saving the record would run the message hooks (and broadcast) again.
 function messageHtml(app: any, record: any, room: any): string {
   const author = findOrNull(app, 'users', record.getString('author'))
-  return renderPartial('message', { message: messageOf(record, author), room: roomOf(room, '') })
+  const html = renderPartial('message', { message: messageOf(record, author), room: roomOf(room, '') })
+  app.db().newQuery('UPDATE messages SET fragment = {:html} WHERE id = {:id}').bind({ html, id: record.id }).execute()
+  return html
 }
 
 export function messageCreated(app: any, record: any): void {

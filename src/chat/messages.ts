@@ -23,6 +23,8 @@ export interface Message {
   roomId: string
   body: string
   html: string
+  /** the rendered _private/message.ejs, or '' until it is rendered */
+  fragment: string
   created: string
   edited: boolean
   author: Author
@@ -39,6 +41,7 @@ export function messageOf(record: any, author: any): Message {
     roomId: record.getString('room'),
     body: record.getString('body'),
     html: record.getString('html'),
+    fragment: record.getString('fragment'),
     created: isoDate(record.getDateTime('created')),
     edited: record.getBool('edited'),
     author: author
@@ -64,6 +67,8 @@ export function prepareMessage(app: any, record: any, isNew: boolean): void {
   const error = bodyError(body)
   if (error) throw new BadRequestError(error, { body: { code: 'invalid_body', message: error } })
   record.set('html', renderBody(body))
+  // whatever a client sent is never shown: the fragment is rendered by Hearth after the save
+  record.set('fragment', '')
   if (isNew) {
     record.set('edited', false)
     record.set('seq', nextMessageSeq(app, record.getString('room')))

@@ -1,6 +1,6 @@
 // Rendering a _private/ partial outside a page request, for realtime fragments: the same
 // templates the pages include, so a message looks the same however it arrives.
-import { compile, findPartial } from './templates'
+import { renderFile, findPartial } from './templates'
 import { pagesRoot } from './pages'
 import { helpers } from '../web/helpers'
 
@@ -8,5 +8,5 @@ export function renderPartial(name: string, locals: Record<string, unknown>): st
   const root = pagesRoot()
   const file = findPartial(name, root, root)
   if (!file) throw new Error(`renderPartial: no pages/_private/${name}.ejs`)
-  return compile(file, root)({ ...helpers, ...locals })
+  return renderFile(file, root, { ...helpers, ...locals })
 }

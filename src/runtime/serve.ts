@@ -1,7 +1,7 @@
 // The page handler: every GET and POST outside PocketBase's own routes comes through here.
 import { matchRoute, isPrivatePath, isReserved } from './routes'
 import { routes, layoutsFor, loaderFor, pageFile, pagesRoot } from './pages'
-import { compile, fileExists } from './templates'
+import { renderFile, fileExists } from './templates'
 import { requestOf, formOf, type PageRequest } from './request'
 import { newContext, Halt, HttpError, type PageContext, type ResponseState } from './context'
 import { securityHeaders } from './headers'
@@ -69,11 +69,11 @@ function respond(e: any, state: ResponseState, body: string): void {
 
 function render(file: string, layouts: string[], ctx: PageContext, state?: ResponseState, capture?: Capture): string {
   const root = pagesRoot()
-  let html = compile(file, root, !!capture)(ctx)
+  let html = renderFile(file, root, ctx, !!capture)
   capture?.flush(html)
   // a template may declare itself a fragment (response.fragment()) while rendering
   if (state?.fragment) return html
-  for (const layout of layouts) html = compile(layout, root)({ ...ctx, slot: html })
+  for (const layout of layouts) html = renderFile(layout, root, { ...ctx, slot: html })
   return html
 }
 

@@ -52,46 +52,56 @@ export function findPartial(name: string, fromDir: string, root: string): string
   }
 }
 
-// ejs keeps included templates in ejs.cache; this one checks the file's time on every lookup.
-ejs.cache = {
-  _entries: new Map<string, Cached>(),
-  get(file: string) {
-    const hit = this._entries.get(file)
-    return hit && hit.modTime === modTime(file) ? hit.fn : undefined
-  },
-  set(file: string, fn: Compiled) {
-    this._entries.set(file, { modTime: modTime(file), fn })
-  },
-  remove(file: string) {
-    this._entries.delete(file)
-  },
-  reset() {
-    this._entries.clear()
-  },
-} as any
-;(ejs as any).fileLoader = (file: string) => readText(file)
-
 // Pages (not partials or layouts) get a local sseSend that knows how much the page has rendered
 // so far, so sseSend(topic) can capture what the page renders after the call (see capture.ts).
 const PAGE_PROLOGUE = '<% const sseSend = (...args) => __sseSendAt(__output.length, ...args) %>'
 
 /** compile returns the template function of a file, from the cache when the file is unchanged. */
-export function compile(file: string, root: string, asPage = false): Compiled {
+export function compile(file: string, asPage = false): Compiled {
   const time = modTime(file)
   const key = asPage ? `page:${file}` : file
   const hit = compiled.get(key)
   if (hit && hit.modTime === time) return hit.fn
   const fn = ejs.compile((asPage ? PAGE_PROLOGUE : '') + readText(file), {
     filename: file,
-    // includes go through ejs.cache (above), which checks file times
-    cache: true,
-    includer: function (this: { filename: string }, name: string) {
-      // ejs calls the includer with the including template's options as `this`
-      return { filename: findPartial(name, dirname(this.filename), root) ?? missing(name) }
-    },
-  } as any) as unknown as Compiled
+    // locals are Hearth's own objects, passed as they are: each include's locals inherit from its
+    // includer's instead of copying them (ejs copies by default, which dominated render time)
+    unsafePrototypeLocals: true,
+  }) as unknown as Compiled
   compiled.set(key, { modTime: time, fn })
   return fn
+}
+
+const partials = new Map<string, string>()
+
+function partialFile(name: string, fromDir: string, root: string): string {
+  const key = `${fromDir}\0${name}`
+  let file = partials.get(key)
+  if (!file || modTime(file) === -1) {
+    file = findPartial(name, fromDir, root) ?? missing(name)
+    partials.set(key, file)
+  }
+  return file
+}
+
+/**
+ * renderFile renders a template with the given locals and an include() that finds partials in
+ * _private/ folders from the including file's folder upwards.
+ */
+export function renderFile(file: string, root: string, locals: object, asPage = false): string {
+  const scope = Object.create(locals)
+  scope.include = includeFrom(dirname(file), root, scope)
+  return compile(file, asPage)(scope)
+}
+
+function includeFrom(dir: string, root: string, parent: object) {
+  return (name: string, data?: object) => {
+    const file = partialFile(name, dir, root)
+    const scope = Object.create(parent)
+    if (data) Object.assign(scope, data)
+    scope.include = includeFrom(dirname(file), root, scope)
+    return compile(file)(scope)
+  }
 }
 
 function missing(name: string): never {
