@@ -77,6 +77,9 @@ test('avatars are SVG images for signed-in people, 401 for guests and 404 for no
   assert.match(res.headers.get('cache-control'), /private/)
   assert.match(res.text, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/)
   assert.doesNotMatch(res.text, /<html|<header/)
+  // the person's initials are drawn (a username like user_ab12 gives "UA")
+  const initials = (v.username.split(/[_]/)[0][0] + v.username.split(/[_]/).at(-1)[0]).toUpperCase()
+  assert.match(res.text, new RegExp(`<text[^>]*>${initials}</text>`))
   // the same person always gets the same picture
   assert.equal((await v.get(`/avatars/${v.username}`)).text, res.text)
 
