@@ -1,4 +1,5 @@
-// Hearth's small browser script: shows <time> in the reader's own time zone.
+// Hearth's small browser script: shows <time> in the reader's own time zone, sends a message with
+// Enter (Shift+Enter for a new line) and keeps the cursor in the composer after sending.
 // Everything works without it; the server renders times in UTC.
 (function () {
   var format = { dateStyle: 'medium', timeStyle: 'short' }
@@ -13,6 +14,16 @@
       t.setAttribute('data-local', '')
     }
   }
+  document.addEventListener('keydown', function (e) {
+    var box = e.target
+    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || !box.matches || !box.matches('form.composer textarea')) return
+    e.preventDefault()
+    if (box.value.trim()) box.form.requestSubmit()
+  })
+  document.addEventListener('htmx:after:swap', function () {
+    var box = document.querySelector('form.composer textarea')
+    if (box && document.activeElement === document.body) box.focus()
+  })
   document.addEventListener('DOMContentLoaded', function () { localise() })
   document.addEventListener('htmx:after:swap', function () { localise() })
   document.addEventListener('htmx:after:process', function (e) { localise(e.target) })
