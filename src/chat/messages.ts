@@ -76,15 +76,30 @@ export function prepareMessage(app: any, record: any, isNew: boolean): void {
 }
 
 
-/** history returns up to PAGE_SIZE messages before a position (newest when none), oldest first. */
-export function history(roomId: string, before?: number): { messages: Message[]; olderCursor: number | null } {
-  const filter = before ? 'room = {:room} && seq < {:before}' : 'room = {:room}'
-  const records = $app.findRecordsByFilter('messages', filter, '-seq', PAGE_SIZE + 1, 0, { room: roomId, before: before || 0 })
-  const more = records.length > PAGE_SIZE
-  const page = records.slice(0, PAGE_SIZE)
-  $app.expandRecords(page, ['author'], null)
-  const messages = page.reverse().map((r: any) => messageOf(r, r.expandedOne('author')))
-  return { messages, olderCursor: more && messages.length ? messages[0].seq : null }
+/** Listed is a message as a page lists it: its rendered fragment, or the whole message to render. */
+export type Listed = Pick<Message, 'id' | 'seq' | 'fragment'> & Partial<Message>
+
+/**
+ * history returns up to PAGE_SIZE messages before a position (newest when none), oldest first.
+ * Messages are read as the fragments rendered when they were posted or edited (one light query);
+ * only one whose fragment is not there yet is loaded whole, to be rendered by the page.
+ */
+export function history(roomId: string, before?: number): { messages: Listed[]; olderCursor: number | null } {
+  const rows = arrayOf(new DynamicModel({ id: '', seq: 0, fragment: '' }))
+  $app.db()
+    .newQuery(`SELECT id, seq, fragment FROM messages WHERE room = {:room} ${before ? 'AND seq < {:before}' : ''} ORDER BY seq DESC LIMIT {:limit}`)
+    .bind({ room: roomId, before: before || 0, limit: PAGE_SIZE + 1 })
+    .all(rows)
+  const more = rows.length > PAGE_SIZE
+  const page: Listed[] = rows.slice(0, PAGE_SIZE).reverse().map((r: any) => ({ id: r.id, seq: r.seq, fragment: r.fragment }))
+  const unrendered = page.filter((m) => !m.fragment)
+  if (unrendered.length) {
+    const records = $app.findRecordsByIds('messages', unrendered.map((m) => m.id))
+    $app.expandRecords(records, ['author'], null)
+    const whole = new Map<string, Message>(records.map((r: any) => [r.id, messageOf(r, r.expandedOne('author'))]))
+    for (let i = 0; i < page.length; i++) if (!page[i].fragment && whole.has(page[i].id)) page[i] = whole.get(page[i].id)!
+  }
+  return { messages: page, olderCursor: more && page.length ? page[0].seq : null }
 }
 
 export function findMessage(roomId: string, id: string): any {

@@ -51,3 +51,4 @@ declare module 'markdown-it' {
   const MarkdownIt: any
   export default MarkdownIt
 }
+declare function arrayOf(model: any): any
