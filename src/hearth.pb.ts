@@ -5,7 +5,9 @@
 require(`${__hooks}/hearth/hearth.js`).routes()
 
 // Every page and static file outside PocketBase's own /api/ and /_/ routes, which stay more specific.
-routerAdd('GET', '/{path...}', (e) => require(`${__hooks}/hearth/hearth.js`).servePage(e))
+// Pages and static files are gzipped when the browser accepts it (PocketBase's own Go middleware;
+// /api/realtime is not under this route, so the SSE stream is untouched).
+routerAdd('GET', '/{path...}', (e) => require(`${__hooks}/hearth/hearth.js`).servePage(e), $apis.gzip())
 routerAdd('POST', '/{path...}', (e) => require(`${__hooks}/hearth/hearth.js`).servePage(e), $apis.bodyLimit(64 << 10))
 
 onRecordCreate((e) => {

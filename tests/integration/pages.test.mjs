@@ -157,3 +157,15 @@ test('the lobby survives a restart, once', async () => {
   const list = await v.get('/rooms')
   assert.equal([...list.text.matchAll(/href="\/rooms\/lobby"/g)].length, 1)
 })
+
+test('pages and static files are gzipped for browsers that accept it, and htmx is cached for good', async () => {
+  for (const path of ['/login', '/hearth.css', '/vendor/htmx.min.js?v=x']) {
+    const res = await fetch(server.url + path, { headers: { 'Accept-Encoding': 'gzip' } })
+    assert.equal(res.status, 200, path)
+    assert.equal(res.headers.get('content-encoding'), 'gzip', path)
+  }
+  const htmx = await fetch(`${server.url}/vendor/htmx.min.js?v=x`)
+  assert.match(htmx.headers.get('cache-control'), /immutable/)
+  const plain = await fetch(`${server.url}/login`, { headers: { 'Accept-Encoding': 'identity' } })
+  assert.equal(plain.headers.get('content-encoding'), null)
+})
