@@ -44,6 +44,7 @@
           waiting: [],
         }
         changed = true
+        keepFirst(el)
         if (source) listen(topic)
       }
     }
@@ -208,20 +209,20 @@
     return window.innerHeight + window.scrollY >= document.body.scrollHeight - 80
   }
 
-  // The composer's own response and the live event may both bring a new message: keep the first.
-  function dedupe() {
-    for (var topic in rooms) {
-      var seen = {}
-      var repeats = []
-      var children = rooms[topic].el.children
-      for (var i = 0; i < children.length; i++) {
-        var id = children[i].id
-        if (!id) continue
-        if (seen[id]) repeats.push(children[i])
-        else seen[id] = true
+  // The composer's own response and the live event may both bring a new message, in either order
+  // (htmx inserts <hx-partial> content after its swap events): whichever arrives second is dropped.
+  function keepFirst(container) {
+    new MutationObserver(function (changes) {
+      for (var i = 0; i < changes.length; i++) {
+        var added = changes[i].addedNodes
+        for (var j = 0; j < added.length; j++) {
+          var node = added[j]
+          if (node.nodeType !== 1 || !node.id || !node.isConnected) continue
+          var copies = container.querySelectorAll('[id="' + node.id + '"]')
+          for (var k = 0; k < copies.length; k++) if (copies[k] !== node) { node.remove(); break }
+        }
       }
-      for (var j = 0; j < repeats.length; j++) repeats[j].remove()
-    }
+    }).observe(container, { childList: true })
   }
 
   function start() {
@@ -232,7 +233,6 @@
   if (window.htmx && htmx.registerExtension) {
     htmx.registerExtension('hearth-realtime', {
       htmx_after_swap: function () {
-        dedupe()
         scan()
       },
     })
