@@ -129,7 +129,7 @@ export function post(user: User, roomRecord: any, form: Record<string, string>):
   const nonce = (form.nonce || '').slice(0, 64)
   if (nonce) {
     try {
-      const earlier = $app.findFirstRecordByFilter('messages', 'author = {:author} && nonce = {:nonce}', { author: user.id, nonce })
+      const earlier = $app.findFirstRecordByFilter('messages', "author = {:author} && nonce = {:nonce} && nonce != ''", { author: user.id, nonce })
       return { message: loadMessage(earlier) }
     } catch {
       // a new message
@@ -147,7 +147,7 @@ export function post(user: User, roomRecord: any, form: Record<string, string>):
     // the same form sent twice at once: the unique (author, nonce) index let only one through
     if (nonce) {
       try {
-        return { message: loadMessage($app.findFirstRecordByFilter('messages', 'author = {:author} && nonce = {:nonce}', { author: user.id, nonce })) }
+        return { message: loadMessage($app.findFirstRecordByFilter('messages', "author = {:author} && nonce = {:nonce} && nonce != ''", { author: user.id, nonce })) }
       } catch {
         // not a duplicate after all
       }

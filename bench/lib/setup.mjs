@@ -1,0 +1,30 @@
+// People and a room for a benchmark: one poster who creates a public room, and a few reader
+// accounts that many connections share (each with a Hearth session cookie and a REST token).
+import { signUp, createRoom, apiToken, uniqueName } from '../../tests/helpers/browserless.mjs'
+import { postMessage } from './common.mjs'
+
+export async function setupRoom(server, { readers = 20 } = {}) {
+  const poster = await signUp(server, uniqueName('poster'))
+  const slug = await createRoom(poster, { name: uniqueName('bench').replace(/_/g, '-'), kind: 'public' })
+  const page = await poster.get(`/rooms/${slug}`)
+  const roomId = /data-room="([a-z0-9]+)"/.exec(page.text)?.[1]
+  if (!roomId) throw new Error(`no room id on /rooms/${slug}`)
+  const accounts = []
+  for (let i = 0; i < readers; i++) {
+    const v = await signUp(server, uniqueName('reader'))
+    accounts.push({ username: v.username, cookie: v.cookieHeader(), token: await apiToken(server, v.username) })
+  }
+  return {
+    poster: { visitor: poster, cookie: poster.cookieHeader(), token: await apiToken(server, poster.username) },
+    slug,
+    roomId,
+    hearthTopic: `rooms/${roomId}`,
+    pbTopic: 'messages/*',
+    accounts,
+  }
+}
+
+/** fill posts n plain messages (for a room page with history). */
+export async function fill(server, setup, n, body = (i) => `Message number ${i}: some **formatted** text, a [link](https://example.com/${i}) and \`code\`.`) {
+  for (let i = 0; i < n; i++) await postMessage(server, setup.slug, setup.poster.cookie, body(i))
+}

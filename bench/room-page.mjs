@@ -1,0 +1,103 @@
+// 2. Room page: GET /rooms/<slug> (a member's view of a room with 50 messages, the server-rendered
+// page) at concurrency 1 and 32, against PocketBase's JSON list of the same 50 messages with the
+// author expanded, read with a Bearer token (what a client-rendered app would fetch instead).
+// A bounded closed loop over keep-alive connections; the two alternate in short rounds so
+// background noise hits both alike.
+//
+//   node bench/room-page.mjs [--quick] [--seconds=8] [--concurrency=1,32] [--gogc=100]
+import http from 'node:http'
+import {
+  args, numList, summary, ratio, round, sleep, startBenchServer, request, loop, writeResult, goal, fmt,
+  LoadSampler, onExit, cpuMs, perfRecord,
+} from './lib/common.mjs'
+import { setupRoom, fill } from './lib/setup.mjs'
+
+const a = args()
+const quick = !!a.quick
+const SECONDS = Number(a.seconds ?? (quick ? 3 : 8))
+const CONCURRENCY = numList(a.concurrency, [1, 32])
+const ROUNDS = 2
+const MAX_REQUESTS = 50000
+
+const load = new LoadSampler()
+// --gogc=N runs the server with GOGC=N (an experiment: how much of the page's cost is the GC)
+const server = await startBenchServer(a.gogc ? { GOGC: String(a.gogc) } : {})
+const stop = onExit(() => server.stop())
+
+const results = []
+const goals = []
+try {
+  const setup = await setupRoom(server, { readers: 0 })
+  await fill(server, setup, 50)
+  const pagePath = `/rooms/${setup.slug}`
+  const apiPath = `/api/collections/messages/records?filter=${encodeURIComponent(`(room='${setup.roomId}')`)}&sort=-seq&perPage=50&expand=author`
+  const systems = {
+    hearth: { path: pagePath, headers: { Cookie: setup.poster.cookie, Accept: 'text/html' } },
+    pb: { path: apiPath, headers: { Authorization: `Bearer ${setup.poster.token}`, Accept: 'application/json' } },
+  }
+  // check both answer what we think, once
+  const page = await request(server, 'GET', pagePath, { headers: systems.hearth.headers })
+  const list = await request(server, 'GET', apiPath, { headers: systems.pb.headers })
+  const shown = (page.body.match(/<li class="message" id="message-/g) || []).length
+  const listed = JSON.parse(list.body).items.length
+  if (page.status !== 200 || shown !== 50 || list.status !== 200 || listed !== 50) {
+    throw new Error(`setup: page ${page.status} with ${shown} messages, list ${list.status} with ${listed} items`)
+  }
+  console.log(`room page ${page.bytes.length} bytes of HTML (50 messages); JSON list ${list.bytes.length} bytes`)
+
+  for (const c of CONCURRENCY) {
+    const ag = new http.Agent({ keepAlive: true, maxSockets: c })
+    const run = (sys, ms) => loop(async () => {
+      const res = await request(server, 'GET', systems[sys].path, { headers: systems[sys].headers, agent: ag })
+      if (res.status !== 200) throw new Error(`status ${res.status}`)
+    }, { concurrency: c, durationMs: ms, maxRequests: MAX_REQUESTS })
+    // warm up both (connections, VMs, caches)
+    await run('hearth', 1000)
+    await run('pb', 1000)
+    const acc = { hearth: { lat: [], n: 0, ms: 0, errors: 0, cpu: 0 }, pb: { lat: [], n: 0, ms: 0, errors: 0, cpu: 0 } }
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const sys of r % 2 ? ['pb', 'hearth'] : ['hearth', 'pb']) {
+        const perfStop = perfRecord(server.pid, `room-${sys}-c${c}-r${r}`)
+        const cpu0 = cpuMs(server.pid)
+        const out = await run(sys, (SECONDS * 1000) / ROUNDS)
+        acc[sys].cpu += cpuMs(server.pid) - cpu0
+        await perfStop()
+        acc[sys].lat.push(...out.latencies)
+        acc[sys].n += out.count
+        acc[sys].ms += out.elapsedMs
+        acc[sys].errors += out.errors
+        await sleep(200)
+      }
+    }
+    ag.destroy()
+    const row = { concurrency: c }
+    for (const sys of ['hearth', 'pb']) {
+      row[sys] = {
+        latency: summary(acc[sys].lat),
+        requestsPerSecond: round((acc[sys].n * 1000) / acc[sys].ms, 1),
+        errors: acc[sys].errors,
+        serverCpuMsPerRequest: round(acc[sys].cpu / Math.max(1, acc[sys].n), 2),
+      }
+    }
+    row.ratio = {
+      p50: ratio(row.hearth.latency.p50, row.pb.latency.p50),
+      p99: ratio(row.hearth.latency.p99, row.pb.latency.p99),
+      requestsPerSecond: ratio(row.hearth.requestsPerSecond, row.pb.requestsPerSecond),
+    }
+    console.log(`  concurrency ${c}: Hearth page  ${fmt(row.hearth.latency)}  ${row.hearth.requestsPerSecond} req/s  ${row.hearth.serverCpuMsPerRequest} ms server CPU/req`)
+    console.log(`  concurrency ${c}: JSON list    ${fmt(row.pb.latency)}  ${row.pb.requestsPerSecond} req/s  ${row.pb.serverCpuMsPerRequest} ms server CPU/req`)
+    console.log(`  concurrency ${c}: Hearth/JSON  p50 ${row.ratio.p50}x  p99 ${row.ratio.p99}x  req/s ${row.ratio.requestsPerSecond}x`)
+    results.push(row)
+  }
+  const at32 = results.find((r) => r.concurrency === 32)
+  if (at32) goals.push(goal('room page p50 <= 2x JSON list at concurrency 32', at32.ratio.p50 <= 2, `${at32.ratio.p50}x: ${at32.hearth.latency.p50} vs ${at32.pb.latency.p50} ms`))
+  const file = writeResult(a.gogc ? `room-page-gogc${a.gogc}` : 'room-page', {
+    params: { gogc: a.gogc ?? null, seconds: SECONDS, concurrency: CONCURRENCY, rounds: ROUNDS, quick, pageBytes: page.bytes.length, jsonBytes: list.bytes.length },
+    load: load.stop(),
+    results,
+    goals,
+  })
+  console.log(`wrote ${file}`)
+} finally {
+  await stop()
+}
