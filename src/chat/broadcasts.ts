@@ -5,6 +5,7 @@ import { renderPartial } from '../runtime/partials'
 import { publishRoomEvent } from '../realtime/history'
 import { messageOf } from './messages'
 import { roomOf } from './rooms'
+import { countOf } from './members'
 
 function findOrNull(app: any, collection: string, id: string): any | null {
   try {
@@ -44,6 +45,5 @@ export function messageDeleted(app: any, record: any): void {
 export function membersChanged(app: any, record: any): void {
   const room = findOrNull(app, 'rooms', record.getString('room'))
   if (!room) return
-  const count = app.countRecords('memberships', $dbx.hashExp({ room: room.id }))
-  publishRoomEvent(app, room.id, renderPartial('member-count', { room: roomOf(room, ''), count }))
+  publishRoomEvent(app, room.id, renderPartial('member-count', { room: roomOf(room, ''), count: countOf(room.id, app) }))
 }

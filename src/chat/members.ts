@@ -108,6 +108,6 @@ export function ownedRoomIds(userId: string): string[] {
     .map((m: any) => m.getString('room'))
 }
 
-export function countOf(roomId: string): number {
-  return $app.countRecords('memberships', $dbx.hashExp({ room: roomId }))
+export function countOf(roomId: string, app: any = $app): number {
+  return app.countRecords('memberships', $dbx.hashExp({ room: roomId }))
 }

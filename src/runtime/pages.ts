@@ -1,6 +1,6 @@
 // Finds pages, layouts and loaders on disk for the router and the renderer.
 import { buildRoutes, type Route } from './routes'
-import { join, dirname } from './paths'
+import { join } from './paths'
 import { modTime, readText } from './templates'
 
 export function pagesRoot(): string {
@@ -58,8 +58,4 @@ export function loaderFor(route: Route, name: string): Loader | null {
 
 export function pageFile(route: Route): string {
   return join(pagesRoot(), route.file)
-}
-
-export function pageDir(route: Route): string {
-  return dirname(pageFile(route))
 }
