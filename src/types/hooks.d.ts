@@ -33,7 +33,6 @@ declare function onRecordUpdate(handler: (e: any) => any, ...collections: string
 /** Hearth's Go relay (src/server/relay): non-blocking, ordered SSE delivery. */
 declare const $relay: {
   publish(topic: string, data: string, room: string, seq: number, users: string[], anyUser: boolean, filter: ((client: any) => boolean) | null): number
-  ping(): void
   stats(): Record<string, number>
 }
 declare function onRecordAfterCreateSuccess(handler: (e: any) => any, ...collections: string[]): void

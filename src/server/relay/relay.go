@@ -4,14 +4,17 @@
 // caller until that client's connection loop takes it, and the loop itself blocks in Write for as
 // long as the client does not read (PocketBase clears the write deadline on SSE connections).
 // From the JS hooks there is no way around that: one browser that stops reading would stall the
-// request that posted a message and every delivery after it. The relay gives each client a
-// bounded queue drained by its own short-lived goroutine, drops a client whose queue overflows
-// (its browser reconnects and catches up from the room's history), bounds every SSE write with a
-// deadline, orders each room's events by their position, and keeps idle connections alive.
+// request that posted a message and every delivery after it.
+//
+// The relay serves each /api/realtime connection itself, in place of PocketBase's final connect
+// handler (same endpoint, broker, PB_CONNECT and subscriptions; see serve.go): every connection
+// has a bounded queue that Publish appends to without ever blocking, and the connection's own
+// goroutine writes whatever is queued in one flush. A client whose queue overflows is dropped
+// (its browser reconnects and catches up from the room's history), every write has a deadline,
+// each room's events go out in position order, and quiet connections get a keep-alive.
 package relay
 
 import (
-	"net/http"
 	"os"
 	"sort"
 	"strconv"
@@ -32,8 +35,8 @@ type Config struct {
 	WriteTimeout time.Duration
 	// ReorderWait is how long an event waits for an earlier event of its room (default 300ms).
 	ReorderWait time.Duration
-	// KeepAlive is how often every connection gets a no-op event (default 60s), well under
-	// PocketBase's 5 minute idle cut.
+	// KeepAlive is how long a connection may stay quiet before it gets a no-op event (default
+	// 60s), well under the idle cuts of proxies and of PocketBase's own loop.
 	KeepAlive time.Duration
 }
 
@@ -59,24 +62,20 @@ type Relay struct {
 	app core.App
 	cfg Config
 
-	mu     sync.Mutex
-	queues map[string]*queue
-	rooms  map[string]*roomOrder
+	// mu serialises deliveries, so that a room's events enter every queue in the same order.
+	mu    sync.Mutex
+	rooms map[string]*roomOrder
+
+	connsMu sync.RWMutex
+	conns   map[string]*conn
 
 	dropped   atomic.Int64
 	delivered atomic.Int64
 }
 
-type queue struct {
-	client  subscriptions.Client
-	mu      sync.Mutex
-	items   []subscriptions.Message
-	running bool
-}
-
 type delivery struct {
-	msg        subscriptions.Message
-	recipients []subscriptions.Client
+	frame      []byte
+	recipients []*conn
 }
 
 type roomOrder struct {
@@ -99,23 +98,8 @@ func New(app core.App, cfg Config) *Relay {
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 60 * time.Second
 	}
-	r := &Relay{app: app, cfg: cfg, queues: map[string]*queue{}, rooms: map[string]*roomOrder{}}
-
-	app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error {
-		// note: PocketBase disables the write deadline for SSE; without one a client that stops
-		// reading holds its connection goroutine in Write forever.
-		_ = http.NewResponseController(e.Response).SetWriteDeadline(time.Now().Add(r.cfg.WriteTimeout))
-		return e.Next()
-	})
-	app.OnRealtimeConnectRequest().BindFunc(func(e *core.RealtimeConnectRequestEvent) error {
-		err := e.Next()
-		r.forget(e.Client.Id())
-		return err
-	})
-	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		go r.keepAlive()
-		return e.Next()
-	})
+	r := &Relay{app: app, cfg: cfg, rooms: map[string]*roomOrder{}, conns: map[string]*conn{}}
+	r.bind()
 	return r
 }
 
@@ -129,26 +113,38 @@ func (r *Relay) Publish(topic string, data string, room string, seq int64, users
 	for _, id := range users {
 		allowed[id] = struct{}{}
 	}
-	var recipients []subscriptions.Client
-	for _, client := range r.app.SubscriptionsBroker().Clients() {
-		if !client.HasSubscription(topic) {
+	var recipients []*conn
+	r.connsMu.RLock()
+	for _, c := range r.conns {
+		if !c.client.HasSubscription(topic) {
 			continue
 		}
-		auth, _ := client.Get(apis.RealtimeClientAuthKey).(*core.Record)
+		auth, _ := c.client.Get(apis.RealtimeClientAuthKey).(*core.Record)
 		if auth == nil || auth.Collection().Name != "users" {
 			continue
 		}
 		if _, ok := allowed[auth.Id]; !anyUser && !ok {
 			continue
 		}
-		if filter != nil && !filter(client) {
+		if filter != nil && !filter(c.client) {
 			continue
 		}
-		recipients = append(recipients, client)
+		recipients = append(recipients, c)
 	}
-	d := delivery{msg: subscriptions.Message{Name: topic, Data: []byte(data)}, recipients: recipients}
+	r.connsMu.RUnlock()
+	// note: no "id:" line (PocketBase writes the client id there), so that one frame serves
+	// every recipient; browsers keep the id PB_CONNECT gave them.
+	frame := make([]byte, 0, len(topic)+len(data)+15)
+	frame = append(frame, "event:"...)
+	frame = append(frame, topic...)
+	frame = append(frame, "\ndata:"...)
+	frame = append(frame, data...)
+	frame = append(frame, "\n\n"...)
+	d := delivery{frame: frame, recipients: recipients}
 	if room == "" || seq <= 0 {
-		r.deliver(d)
+		r.mu.Lock()
+		r.deliverLocked(d)
+		r.mu.Unlock()
 		return len(recipients)
 	}
 	r.order(room, seq, d)
@@ -202,115 +198,32 @@ func (r *Relay) flushLocked(o *roomOrder) {
 	}
 }
 
-func (r *Relay) deliver(d delivery) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.deliverLocked(d)
-}
-
 func (r *Relay) deliverLocked(d delivery) {
-	for _, client := range d.recipients {
-		r.enqueueLocked(client, d.msg)
-	}
-}
-
-func (r *Relay) enqueueLocked(client subscriptions.Client, msg subscriptions.Message) {
-	if client.IsDiscarded() {
-		delete(r.queues, client.Id())
-		return
-	}
-	q := r.queues[client.Id()]
-	if q == nil {
-		q = &queue{client: client}
-		r.queues[client.Id()] = q
-	}
-	q.mu.Lock()
-	if len(q.items) >= r.cfg.QueueSize {
-		q.items = nil
-		q.mu.Unlock()
-		r.dropLocked(client)
-		return
-	}
-	q.items = append(q.items, msg)
-	start := !q.running
-	q.running = true
-	q.mu.Unlock()
-	if start {
-		go r.drain(q)
-	}
-}
-
-// drain hands a client's queued events to its connection loop, one at a time, then exits.
-func (r *Relay) drain(q *queue) {
-	for {
-		q.mu.Lock()
-		if len(q.items) == 0 || q.client.IsDiscarded() {
-			q.items = nil
-			q.running = false
-			q.mu.Unlock()
-			return
+	for _, c := range d.recipients {
+		if !c.enqueue(d.frame, r.cfg.QueueSize) {
+			r.drop(c)
 		}
-		msg := q.items[0]
-		q.items[0] = subscriptions.Message{}
-		q.items = q.items[1:]
-		q.mu.Unlock()
-		q.client.Send(msg)
-		r.delivered.Add(1)
 	}
 }
 
-// dropLocked disconnects a client that fell too far behind; its browser reconnects and catches up.
-func (r *Relay) dropLocked(client subscriptions.Client) {
+// drop disconnects a client that fell too far behind; its browser reconnects and catches up.
+func (r *Relay) drop(c *conn) {
 	r.dropped.Add(1)
-	delete(r.queues, client.Id())
-	r.app.SubscriptionsBroker().Unregister(client.Id())
-}
-
-func (r *Relay) forget(clientId string) {
-	r.mu.Lock()
-	delete(r.queues, clientId)
-	r.mu.Unlock()
-}
-
-func (r *Relay) keepAlive() {
-	ticker := time.NewTicker(r.cfg.KeepAlive)
-	defer ticker.Stop()
-	for range ticker.C {
-		r.Ping()
-	}
-}
-
-// Ping sends the keep-alive event to every connected client that has nothing else waiting.
-func (r *Relay) Ping() {
-	ping := subscriptions.Message{Name: PingEvent, Data: []byte("{}")}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, client := range r.app.SubscriptionsBroker().Clients() {
-		if q := r.queues[client.Id()]; q != nil {
-			q.mu.Lock()
-			busy := len(q.items) > 0
-			q.mu.Unlock()
-			if busy {
-				continue
-			}
-		}
-		r.enqueueLocked(client, ping)
-	}
+	r.app.SubscriptionsBroker().Unregister(c.client.Id())
+	c.abort()
 }
 
 // Stats reports the relay's counters, for tests, benchmarks and operators.
 func (r *Relay) Stats() map[string]int64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.connsMu.RLock()
+	defer r.connsMu.RUnlock()
 	var waiting int64
-	for _, q := range r.queues {
-		q.mu.Lock()
-		waiting += int64(len(q.items))
-		q.mu.Unlock()
+	for _, c := range r.conns {
+		waiting += int64(c.waiting())
 	}
 	return map[string]int64{
 		"clients":   int64(r.app.SubscriptionsBroker().TotalClients()),
-		"queues":    int64(len(r.queues)),
+		"queues":    int64(len(r.conns)),
 		"waiting":   waiting,
 		"dropped":   r.dropped.Load(),
 		"delivered": r.delivered.Load(),

@@ -1,19 +1,45 @@
 package relay
 
 import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	_ "github.com/pocketbase/pocketbase/migrations" // the system collections Bootstrap creates
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
-// newApp is a PocketBase app that is never bootstrapped: the relay needs only its hooks and its
-// subscriptions broker, which a fresh app already has.
-func newApp(t *testing.T) core.App {
+// serveApp starts a bootstrapped PocketBase app with the relay on a test HTTP server: the relay is
+// tested through PocketBase's real /api/realtime route and a real connection.
+func serveApp(t *testing.T, cfg Config) (core.App, *Relay, string) {
 	t.Helper()
-	return core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	r := New(app, cfg)
+	pbRouter, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux, err := pbRouter.BuildMux()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+		_ = app.ResetBootstrapState()
+	})
+	return app, r, srv.URL
 }
 
 func user(id string) *core.Record {
@@ -22,30 +48,77 @@ func user(id string) *core.Record {
 	return r
 }
 
-// connect registers a client like a browser tab subscribed to topics, signed in as userId ("" = guest).
-func connect(app core.App, userId string, topics ...string) subscriptions.Client {
-	c := subscriptions.NewDefaultClient()
-	if userId != "" {
-		c.Set(apis.RealtimeClientAuthKey, user(userId))
-	}
-	c.Subscribe(topics...)
-	app.SubscriptionsBroker().Register(c)
-	return c
+type event struct{ name, data string }
+
+// tab is an EventSource-like reader of one SSE connection.
+type tab struct {
+	id     string
+	events chan event
 }
 
-func receive(t *testing.T, c subscriptions.Client) (subscriptions.Message, bool) {
+// open connects like a browser tab, then signs it in as userId ("" = guest) and subscribes it.
+func open(t *testing.T, app core.App, url, userId string, topics ...string) *tab {
 	t.Helper()
+	res, err := http.Get(url + "/api/realtime")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	tb := &tab{events: make(chan event, 1000)}
+	go func() {
+		defer close(tb.events)
+		lines := bufio.NewScanner(res.Body)
+		lines.Buffer(make([]byte, 1<<20), 1<<20)
+		var ev event
+		for lines.Scan() {
+			line := lines.Text()
+			switch {
+			case strings.HasPrefix(line, "event:"):
+				ev.name = line[6:]
+			case strings.HasPrefix(line, "data:"):
+				ev.data = line[5:]
+			case line == "":
+				tb.events <- ev
+				ev = event{}
+			}
+		}
+	}()
+	first := tb.next(t)
+	if first.name != "PB_CONNECT" {
+		t.Fatalf("first event %q, want PB_CONNECT", first.name)
+	}
+	tb.id = strings.TrimSuffix(strings.TrimPrefix(first.data, `{"clientId":"`), `"}`)
+	client, err := app.SubscriptionsBroker().ClientById(tb.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if userId != "" {
+		client.Set(apis.RealtimeClientAuthKey, user(userId))
+	}
+	client.Subscribe(topics...)
+	return tb
+}
+
+func (tb *tab) next(t *testing.T) event {
+	t.Helper()
+	ev, ok := tb.within(2 * time.Second)
+	if !ok {
+		t.Fatal("no event within 2s")
+	}
+	return ev
+}
+
+func (tb *tab) within(d time.Duration) (event, bool) {
 	select {
-	case m := <-c.Channel():
-		return m, true
-	case <-time.After(500 * time.Millisecond):
-		return subscriptions.Message{}, false
+	case ev, ok := <-tb.events:
+		return ev, ok
+	case <-time.After(d):
+		return event{}, false
 	}
 }
 
 func TestPublishReachesOnlyAllowedSubscribers(t *testing.T) {
-	app := newApp(t)
-	r := New(app, Config{})
+	app, r, url := serveApp(t, Config{})
 	scenarios := []struct {
 		name    string
 		user    string
@@ -64,93 +137,161 @@ func TestPublishReachesOnlyAllowedSubscribers(t *testing.T) {
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
-			c := connect(app, s.user, s.topic)
-			defer app.SubscriptionsBroker().Unregister(c.Id())
+			tb := open(t, app, url, s.user, s.topic)
 			r.Publish("rooms/a", `{"html":"x"}`, "", 0, s.users, s.anyUser, s.filter)
-			_, got := receive(t, c)
+			ev, got := tb.within(300 * time.Millisecond)
 			if got != s.want {
 				t.Fatalf("received = %v, want %v", got, s.want)
+			}
+			if got && (ev.name != "rooms/a" || ev.data != `{"html":"x"}`) {
+				t.Fatalf("got %+v", ev)
 			}
 		})
 	}
 }
 
+func TestPocketBaseOwnMessagesStillArrive(t *testing.T) {
+	app, _, url := serveApp(t, Config{})
+	tb := open(t, app, url, "u1", "messages")
+	client, _ := app.SubscriptionsBroker().ClientById(tb.id)
+	client.Send(subscriptions.Message{Name: "messages", Data: []byte(`{"action":"create"}`)})
+	if ev := tb.next(t); ev.name != "messages" || ev.data != `{"action":"create"}` {
+		t.Fatalf("got %+v", ev)
+	}
+}
+
+// stuckTab connects and subscribes, then never reads: its socket buffers fill and the server's
+// writes to it block.
+func stuckTab(t *testing.T, app core.App, url, userId string, topics ...string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if _, err := io.WriteString(conn, "GET /api/realtime HTTP/1.1\r\nHost: relay.test\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4096)
+	var seen string
+	for !strings.Contains(seen, `"}`) {
+		n, err := conn.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen += string(buf[:n])
+	}
+	id := seen[strings.Index(seen, `{"clientId":"`)+13:]
+	id = id[:strings.Index(id, `"`)]
+	client, err := app.SubscriptionsBroker().ClientById(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.Set(apis.RealtimeClientAuthKey, user(userId))
+	client.Subscribe(topics...)
+	return conn
+}
+
 func TestNeverReadingClientIsDroppedWithoutBlocking(t *testing.T) {
-	app := newApp(t)
-	r := New(app, Config{QueueSize: 8})
-	stuck := connect(app, "u1", "rooms/a")
-	healthy := connect(app, "u2", "rooms/a")
-	got := make(chan int, 100)
+	app, r, url := serveApp(t, Config{QueueSize: 8})
+	stuck := stuckTab(t, app, url, "u1", "rooms/a")
+	healthy := open(t, app, url, "u2", "rooms/a")
+	big := `{"html":"` + strings.Repeat("x", 64<<10) + `"}`
+	const events = 300 // ~20 MB: more than any loopback socket buffers hold
+	got := make(chan int, 1)
 	go func() {
-		for range healthy.Channel() {
-			got <- 1
+		n := 0
+		for ev := range healthy.events {
+			if ev.name == "rooms/a" {
+				n++
+				if n == events {
+					break
+				}
+			}
 		}
+		got <- n
 	}()
-	done := make(chan struct{})
+	published := make(chan struct{})
 	go func() {
-		for i := 0; i < 50; i++ {
-			r.Publish("rooms/a", `{}`, "", 0, nil, true, nil)
-			time.Sleep(time.Millisecond) // a steady stream the healthy client keeps up with
+		for i := 0; i < events; i++ {
+			r.Publish("rooms/a", big, "", 0, nil, true, nil)
+			time.Sleep(200 * time.Microsecond) // a stream the healthy tab keeps up with
 		}
-		close(done)
+		close(published)
 	}()
 	select {
-	case <-done:
-	case <-time.After(2 * time.Second):
+	case <-published:
+	case <-time.After(10 * time.Second):
 		t.Fatal("Publish blocked on a client that never reads")
 	}
-	for i := 0; i < 50; i++ {
-		select {
-		case <-got:
-		case <-time.After(2 * time.Second):
-			t.Fatalf("the healthy client got %d of 50 events", i)
+	select {
+	case n := <-got:
+		if n != events {
+			t.Fatalf("the healthy tab got %d of %d events", n, events)
 		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the healthy tab did not get every event")
 	}
-	if !stuck.IsDiscarded() {
-		t.Fatal("the never-reading client should have been dropped")
+	if d := r.Stats()["dropped"]; d != 1 {
+		t.Fatalf("dropped = %d, want 1", d)
 	}
-	if r.Stats()["dropped"] != 1 {
-		t.Fatalf("dropped = %d, want 1", r.Stats()["dropped"])
+	// the dropped connection is closed now, not after the 10 s write deadline
+	_ = stuck.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.Copy(io.Discard, stuck); err != nil {
+		t.Fatalf("the dropped connection was not closed: %v", err)
 	}
 }
 
 func TestRoomEventsArriveInPositionOrder(t *testing.T) {
-	app := newApp(t)
-	r := New(app, Config{ReorderWait: time.Second})
-	c := connect(app, "u1", "rooms/a")
+	app, r, url := serveApp(t, Config{ReorderWait: time.Second})
+	tb := open(t, app, url, "u1", "rooms/a")
 	r.Publish("rooms/a", "1", "a", 1, nil, true, nil)
 	r.Publish("rooms/a", "3", "a", 3, nil, true, nil)
 	r.Publish("rooms/a", "4", "a", 4, nil, true, nil)
 	r.Publish("rooms/a", "2", "a", 2, nil, true, nil)
 	for _, want := range []string{"1", "2", "3", "4"} {
-		m, ok := receive(t, c)
-		if !ok || string(m.Data) != want {
-			t.Fatalf("got %q (ok=%v), want %q", m.Data, ok, want)
+		if ev := tb.next(t); ev.data != want {
+			t.Fatalf("got %q, want %q", ev.data, want)
 		}
 	}
 }
 
 func TestMissingPositionIsSkippedAfterTheWait(t *testing.T) {
-	app := newApp(t)
-	r := New(app, Config{ReorderWait: 50 * time.Millisecond})
-	c := connect(app, "u1", "rooms/a")
+	app, r, url := serveApp(t, Config{ReorderWait: 50 * time.Millisecond})
+	tb := open(t, app, url, "u1", "rooms/a")
 	r.Publish("rooms/a", "1", "a", 1, nil, true, nil)
 	r.Publish("rooms/a", "3", "a", 3, nil, true, nil) // 2 never comes (a failed save)
 	for _, want := range []string{"1", "3"} {
-		m, ok := receive(t, c)
-		if !ok || string(m.Data) != want {
-			t.Fatalf("got %q (ok=%v), want %q", m.Data, ok, want)
+		if ev := tb.next(t); ev.data != want {
+			t.Fatalf("got %q, want %q", ev.data, want)
 		}
 	}
 }
 
-func TestPingReachesIdleClients(t *testing.T) {
-	app := newApp(t)
-	r := New(app, Config{})
-	c := connect(app, "", "rooms/a")
-	r.Ping()
-	m, ok := receive(t, c)
-	if !ok || m.Name != PingEvent {
-		t.Fatalf("got %q (ok=%v), want a %s event", m.Name, ok, PingEvent)
+func TestQuietConnectionsGetKeepAlives(t *testing.T) {
+	app, r, url := serveApp(t, Config{KeepAlive: 150 * time.Millisecond})
+	quiet := open(t, app, url, "u1", "rooms/a")
+	busy := open(t, app, url, "u2", "rooms/b")
+	stop := time.After(600 * time.Millisecond)
+	pings := 0
+	for done := false; !done; {
+		select {
+		case <-stop:
+			done = true
+		case <-time.After(50 * time.Millisecond):
+			r.Publish("rooms/b", "x", "", 0, nil, true, nil)
+		case ev := <-quiet.events:
+			if ev.name != PingEvent {
+				t.Fatalf("quiet tab got %+v", ev)
+			}
+			pings++
+		case ev := <-busy.events:
+			if ev.name == PingEvent {
+				t.Fatal("a connection that keeps getting events needs no keep-alive")
+			}
+		}
+	}
+	if pings < 2 {
+		t.Fatalf("quiet tab got %d keep-alives in 600 ms at a 150 ms period", pings)
 	}
 }
