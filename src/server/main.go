@@ -5,6 +5,7 @@ package main
 import (
 	"log"
 	"net/http"
+	"net/http/pprof"
 	"os"
 
 	"github.com/dop251/goja"
@@ -33,6 +34,17 @@ func main() {
 	app.RootCmd.ParseFlags(os.Args[1:])
 
 	rel := relay.New(app, relay.ConfigFromEnv())
+
+	// HEARTH_PPROF=127.0.0.1:6060 serves Go's profiles (heap, CPU, goroutines) on that address, for
+	// operators and bench/ (see BENCHMARKS.md); unset, nothing listens.
+	if addr := os.Getenv("HEARTH_PPROF"); addr != "" {
+		go func() {
+			mux := http.NewServeMux()
+			mux.HandleFunc("/debug/pprof/", pprof.Index)
+			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			log.Println(http.ListenAndServe(addr, mux))
+		}()
+	}
 
 	jsvm.MustRegister(app, jsvm.Config{
 		HooksDir:      *hooksDir,

@@ -113,6 +113,9 @@ func (r *Relay) bind() {
 // (as PocketBase does, so that long-lived connections are renewed).
 func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
 	broker := e.App.SubscriptionsBroker()
+	if dc, ok := e.Client.(*subscriptions.DefaultClient); ok {
+		e.Client = newClient(dc)
+	}
 	id := e.Client.Id()
 	c := &conn{client: e.Client, rc: http.NewResponseController(e.Response), wake: make(chan struct{}, 1), serving: true}
 

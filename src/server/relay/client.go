@@ -1,0 +1,78 @@
+package relay
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/pocketbase/pocketbase/tools/subscriptions"
+)
+
+// client is PocketBase's default realtime client with a Subscriptions that answers at once when
+// no subscription can match the prefixes asked for.
+//
+// Why: on every record create and update, PocketBase's record realtime asks every connected
+// client for six prefixes of the record's collection, and the default walks the client's
+// subscriptions and allocates a map per call. Hearth's tabs follow rooms, not records, so at
+// 10,000 connections that walk was 11% of a fan-out's CPU for nothing (BENCHMARKS.md).
+type client struct {
+	*subscriptions.DefaultClient
+
+	mu   sync.Mutex
+	keys atomic.Pointer[[]string] // the subscriptions, sorted
+}
+
+func newClient(c *subscriptions.DefaultClient) *client {
+	return &client{DefaultClient: c}
+}
+
+func (c *client) Subscribe(subs ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.DefaultClient.Subscribe(subs...)
+	c.index()
+}
+
+func (c *client) Unsubscribe(subs ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.DefaultClient.Unsubscribe(subs...)
+	c.index()
+}
+
+func (c *client) index() {
+	all := c.DefaultClient.Subscriptions()
+	keys := make([]string, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	c.keys.Store(&keys)
+}
+
+// Subscriptions returns nil, without looking further, when no subscription can match; otherwise
+// what PocketBase's returns.
+func (c *client) Subscriptions(prefixes ...string) map[string]subscriptions.SubscriptionOptions {
+	if len(prefixes) > 0 && !c.mayMatch(prefixes) {
+		return nil
+	}
+	return c.DefaultClient.Subscriptions(prefixes...)
+}
+
+// mayMatch is false when no subscription key starts with any of the prefixes (less a final "?":
+// PocketBase matches key s to prefix p when s+"?" starts with p).
+func (c *client) mayMatch(prefixes []string) bool {
+	keys := c.keys.Load()
+	if keys == nil {
+		return false
+	}
+	for _, p := range prefixes {
+		p = strings.TrimSuffix(p, "?")
+		i := sort.SearchStrings(*keys, p)
+		if i < len(*keys) && strings.HasPrefix((*keys)[i], p) {
+			return true
+		}
+	}
+	return false
+}
