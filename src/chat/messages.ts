@@ -118,6 +118,22 @@ export function loadMessage(record: any): Message {
 }
 
 /**
+ * sentWith finds the author's message posted with this one-time token, if any.
+ * note: plain SQL, because PocketBase's filter turns `nonce != ''` into `nonce IS NOT ''`, which
+ * SQLite does not match to the partial index's `WHERE nonce != ''`: the filter scanned the table.
+ */
+function sentWith(authorId: string, nonce: string): any {
+  const row = new DynamicModel({ id: '' })
+  try {
+    $app.db().newQuery("SELECT id FROM messages WHERE author = {:author} AND nonce = {:nonce} AND nonce != '' LIMIT 1")
+      .bind({ author: authorId, nonce }).one(row)
+  } catch {
+    return null
+  }
+  return $app.findRecordById('messages', row.id)
+}
+
+/**
  * post adds a message. The form's one-time token (nonce) makes a double submit or a retry
  * land once: the second request finds the first message and returns it.
  */
@@ -128,12 +144,8 @@ export function post(user: User, roomRecord: any, form: Record<string, string>):
   if (error) return { errors: { body: error } }
   const nonce = (form.nonce || '').slice(0, 64)
   if (nonce) {
-    try {
-      const earlier = $app.findFirstRecordByFilter('messages', "author = {:author} && nonce = {:nonce} && nonce != ''", { author: user.id, nonce })
-      return { message: loadMessage(earlier) }
-    } catch {
-      // a new message
-    }
+    const earlier = sentWith(user.id, nonce)
+    if (earlier) return { message: loadMessage(earlier) }
   }
   guard(LIMITS.posts, user.id, 'You are posting too fast. Wait a moment, then send again.')
   const record = new Record($app.findCollectionByNameOrId('messages'))
@@ -145,13 +157,8 @@ export function post(user: User, roomRecord: any, form: Record<string, string>):
     $app.save(record)
   } catch (err) {
     // the same form sent twice at once: the unique (author, nonce) index let only one through
-    if (nonce) {
-      try {
-        return { message: loadMessage($app.findFirstRecordByFilter('messages', "author = {:author} && nonce = {:nonce} && nonce != ''", { author: user.id, nonce })) }
-      } catch {
-        // not a duplicate after all
-      }
-    }
+    const earlier = nonce ? sentWith(user.id, nonce) : null
+    if (earlier) return { message: loadMessage(earlier) }
     throw err
   }
   return { message: loadMessage(record) }
