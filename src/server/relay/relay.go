@@ -7,11 +7,14 @@
 // request that posted a message and every delivery after it.
 //
 // The relay serves each /api/realtime connection itself, in place of PocketBase's final connect
-// handler (same endpoint, broker, PB_CONNECT and subscriptions; see serve.go): every connection
-// has a bounded queue that Publish appends to without ever blocking, and the connection's own
-// goroutine writes whatever is queued in one flush. A client whose queue overflows is dropped
-// (its browser reconnects and catches up from the room's history), every write has a deadline,
-// each room's events go out in position order, and quiet connections get a keep-alive.
+// handler (same endpoint, broker, PB_CONNECT and subscriptions; see serve.go). After PB_CONNECT it
+// takes an HTTP/1.1 connection over from net/http and returns, so an idle connection holds only
+// its socket, its client and two small goroutines instead of net/http's buffers and the request
+// (RSS per idle subscriber, BENCHMARKS.md). Every connection has a bounded queue that Publish
+// appends to without ever blocking; the connection's goroutine writes whatever is queued at once,
+// each event encoded once for everyone. A client whose queue overflows is dropped (its browser
+// reconnects and catches up from the room's history), every write has a deadline, each room's
+// events go out in position order, and quiet connections get a keep-alive.
 package relay
 
 import (
@@ -74,7 +77,7 @@ type Relay struct {
 }
 
 type delivery struct {
-	frame      []byte
+	frame      *frame
 	recipients []*conn
 }
 
@@ -134,13 +137,13 @@ func (r *Relay) Publish(topic string, data string, room string, seq int64, users
 	r.connsMu.RUnlock()
 	// note: no "id:" line (PocketBase writes the client id there), so that one frame serves
 	// every recipient; browsers keep the id PB_CONNECT gave them.
-	frame := make([]byte, 0, len(topic)+len(data)+15)
-	frame = append(frame, "event:"...)
-	frame = append(frame, topic...)
-	frame = append(frame, "\ndata:"...)
-	frame = append(frame, data...)
-	frame = append(frame, "\n\n"...)
-	d := delivery{frame: frame, recipients: recipients}
+	sse := make([]byte, 0, len(topic)+len(data)+15)
+	sse = append(sse, "event:"...)
+	sse = append(sse, topic...)
+	sse = append(sse, "\ndata:"...)
+	sse = append(sse, data...)
+	sse = append(sse, "\n\n"...)
+	d := delivery{frame: newFrame(sse), recipients: recipients}
 	if room == "" || seq <= 0 {
 		r.mu.Lock()
 		r.deliverLocked(d)

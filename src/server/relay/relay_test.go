@@ -20,6 +20,14 @@ import (
 // tested through PocketBase's real /api/realtime route and a real connection.
 func serveApp(t *testing.T, cfg Config) (core.App, *Relay, string) {
 	t.Helper()
+	app, r, srv := serveAppWith(t, cfg, false)
+	return app, r, srv.URL
+}
+
+var httpClient = http.DefaultClient
+
+func serveAppWith(t *testing.T, cfg Config, http2 bool) (core.App, *Relay, *httptest.Server) {
+	t.Helper()
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
 	if err := app.Bootstrap(); err != nil {
 		t.Fatal(err)
@@ -33,13 +41,19 @@ func serveApp(t *testing.T, cfg Config) (core.App, *Relay, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewUnstartedServer(mux)
+	if http2 {
+		srv.EnableHTTP2 = true
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(func() {
 		srv.CloseClientConnections()
 		srv.Close()
 		_ = app.ResetBootstrapState()
 	})
-	return app, r, srv.URL
+	return app, r, srv
 }
 
 func user(id string) *core.Record {
@@ -54,17 +68,24 @@ type event struct{ name, data string }
 type tab struct {
 	id     string
 	events chan event
+	body   io.Closer
+	proto  int
 }
 
 // open connects like a browser tab, then signs it in as userId ("" = guest) and subscribes it.
 func open(t *testing.T, app core.App, url, userId string, topics ...string) *tab {
 	t.Helper()
-	res, err := http.Get(url + "/api/realtime")
+	return openWith(t, httpClient, app, url, userId, topics...)
+}
+
+func openWith(t *testing.T, hc *http.Client, app core.App, url, userId string, topics ...string) *tab {
+	t.Helper()
+	res, err := hc.Get(url + "/api/realtime")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { res.Body.Close() })
-	tb := &tab{events: make(chan event, 1000)}
+	tb := &tab{events: make(chan event, 1000), body: res.Body, proto: res.ProtoMajor}
 	go func() {
 		defer close(tb.events)
 		lines := bufio.NewScanner(res.Body)
@@ -293,5 +314,48 @@ func TestQuietConnectionsGetKeepAlives(t *testing.T) {
 	}
 	if pings < 2 {
 		t.Fatalf("quiet tab got %d keep-alives in 600 ms at a 150 ms period", pings)
+	}
+}
+
+func TestClosedTabIsForgotten(t *testing.T) {
+	app, r, url := serveApp(t, Config{})
+	tb := open(t, app, url, "u1", "rooms/a")
+	if n := r.Stats()["queues"]; n != 1 {
+		t.Fatalf("queues = %d, want 1", n)
+	}
+	tb.body.Close()
+	for start := time.Now(); r.Stats()["queues"] != 0 || app.SubscriptionsBroker().TotalClients() != 0; {
+		if time.Since(start) > 2*time.Second {
+			t.Fatalf("a closed tab is still registered: %v", r.Stats())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Over HTTP/2 the connection cannot be taken over; the relay serves it in the handler instead.
+func TestHTTP2ConnectionsAreServedToo(t *testing.T) {
+	app, r, srv := serveAppWith(t, Config{KeepAlive: 100 * time.Millisecond}, true)
+	tb := openWith(t, srv.Client(), app, srv.URL, "u1", "rooms/a")
+	if tb.proto != 2 {
+		t.Fatalf("connected with HTTP/%d, want HTTP/2", tb.proto)
+	}
+	r.Publish("rooms/a", "1", "a", 1, nil, true, nil)
+	if ev := tb.next(t); ev.name != "rooms/a" || ev.data != "1" {
+		t.Fatalf("got %+v", ev)
+	}
+	if ev := tb.next(t); ev.name != PingEvent {
+		t.Fatalf("got %+v, want a keep-alive", ev)
+	}
+	client, _ := app.SubscriptionsBroker().ClientById(tb.id)
+	client.Send(subscriptions.Message{Name: "messages", Data: []byte(`{}`)})
+	if ev := tb.next(t); ev.name != "messages" {
+		t.Fatalf("got %+v", ev)
+	}
+	tb.body.Close()
+	for start := time.Now(); r.Stats()["queues"] != 0; {
+		if time.Since(start) > 2*time.Second {
+			t.Fatal("a closed HTTP/2 tab is still registered")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

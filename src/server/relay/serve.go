@@ -1,9 +1,12 @@
 package relay
 
 import (
+	"context"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -12,21 +15,38 @@ import (
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
+// frame is one event, encoded once for every recipient: as SSE, and as the same SSE wrapped in
+// one HTTP/1.1 chunk for connections the relay writes to directly.
+type frame struct {
+	sse   []byte
+	chunk []byte
+}
+
+func newFrame(sse []byte) *frame {
+	head := strconv.FormatInt(int64(len(sse)), 16) + "\r\n"
+	chunk := make([]byte, 0, len(head)+len(sse)+2)
+	chunk = append(chunk, head...)
+	chunk = append(chunk, sse...)
+	chunk = append(chunk, "\r\n"...)
+	return &frame{sse: chunk[len(head) : len(head)+len(sse)], chunk: chunk}
+}
+
+var pingFrame = newFrame([]byte("event:" + PingEvent + "\ndata:{}\n\n"))
+
 // conn is one /api/realtime connection as the relay sees it: the events waiting for it.
 type conn struct {
 	client subscriptions.Client
-	rc     *http.ResponseController
 	wake   chan struct{}
 
-	mu      sync.Mutex
-	queue   [][]byte
-	spare   [][]byte
-	closed  bool
-	serving bool
+	mu       sync.Mutex
+	queue    []*frame
+	spare    []*frame
+	closed   bool
+	deadline interface{ SetWriteDeadline(time.Time) error } // nil once the connection is done
 }
 
 // enqueue adds a frame without blocking; false means the queue is full.
-func (c *conn) enqueue(frame []byte, limit int) bool {
+func (c *conn) enqueue(f *frame, limit int) bool {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -36,17 +56,21 @@ func (c *conn) enqueue(frame []byte, limit int) bool {
 		c.mu.Unlock()
 		return false
 	}
-	c.queue = append(c.queue, frame)
+	c.queue = append(c.queue, f)
 	c.mu.Unlock()
+	c.signal()
+	return true
+}
+
+func (c *conn) signal() {
 	select {
 	case c.wake <- struct{}{}:
 	default:
 	}
-	return true
 }
 
 // take hands the connection everything queued; ok is false once the connection was aborted.
-func (c *conn) take() (batch [][]byte, ok bool) {
+func (c *conn) take() (batch []*frame, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -59,7 +83,7 @@ func (c *conn) take() (batch [][]byte, ok bool) {
 
 // recycle keeps a small written batch's array for the next one, so a quiet connection that gets
 // one event at a time allocates nothing per event.
-func (c *conn) recycle(batch [][]byte) {
+func (c *conn) recycle(batch []*frame) {
 	clear(batch)
 	if cap(batch) > 16 {
 		return
@@ -77,20 +101,33 @@ func (c *conn) waiting() int {
 	return len(c.queue)
 }
 
-// abort stops the connection: its goroutine returns, and a write it is stuck in fails now
-// rather than at its deadline.
+// abort stops the connection: its loop returns, and a write it is stuck in fails now rather than
+// at its deadline.
 func (c *conn) abort() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closed = true
 	c.queue, c.spare = nil, nil
-	if c.serving {
-		_ = c.rc.SetWriteDeadline(time.Now())
+	if c.deadline != nil {
+		_ = c.deadline.SetWriteDeadline(time.Now())
 	}
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
+	c.signal()
+}
+
+func (c *conn) finish() {
+	c.mu.Lock()
+	c.closed, c.deadline, c.queue, c.spare = true, nil, nil, nil
+	c.mu.Unlock()
+}
+
+// sink is where a connection's loop writes: the response PocketBase handed over, or the raw
+// connection after the relay took it over.
+type sink interface {
+	// write sends frames and flushes them
+	write(frames []*frame) error
+	// sendViaHooks sends one of PocketBase's own messages the way PocketBase does
+	sendViaHooks(msg subscriptions.Message) error
+	SetWriteDeadline(t time.Time) error
 }
 
 func (r *Relay) bind() {
@@ -109,93 +146,120 @@ func (r *Relay) bind() {
 	})
 }
 
-// serve runs one SSE connection until the browser goes away, it is dropped, or MaxTimeout ends it
-// (as PocketBase does, so that long-lived connections are renewed).
+// serve registers the client, sends PB_CONNECT, then takes the connection over (HTTP/1.1) and
+// returns, so that net/http's buffers and the request's state can be freed while the connection
+// stays open; where that is not possible (HTTP/2) it runs the connection in this handler.
 func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
 	broker := e.App.SubscriptionsBroker()
 	if dc, ok := e.Client.(*subscriptions.DefaultClient); ok {
 		e.Client = newClient(dc)
 	}
-	id := e.Client.Id()
-	c := &conn{client: e.Client, rc: http.NewResponseController(e.Response), wake: make(chan struct{}, 1), serving: true}
+	client := e.Client
+	id := client.Id()
+	c := &conn{client: client, wake: make(chan struct{}, 1)}
 
-	broker.Register(e.Client)
+	broker.Register(client)
 	r.connsMu.Lock()
 	r.conns[id] = c
 	r.connsMu.Unlock()
-	defer func() {
+	cleanup := func() {
 		r.connsMu.Lock()
 		delete(r.conns, id)
 		r.connsMu.Unlock()
-		c.mu.Lock()
-		c.closed, c.serving, c.queue, c.spare = true, false, nil, nil
-		c.mu.Unlock()
+		c.finish()
 		broker.Unregister(id)
-	}()
+	}
 
-	if err := r.sendViaHooks(e, subscriptions.Message{
+	response := &responseSink{e: e.RequestEvent, client: client, rc: http.NewResponseController(e.Response)}
+	if err := response.sendViaHooks(subscriptions.Message{
 		Name: "PB_CONNECT",
 		Data: []byte(`{"clientId":"` + id + `"}`),
 	}); err != nil {
 		e.App.Logger().Debug("Realtime connection closed (failed to deliver PB_CONNECT)", slog.String("clientId", id), slog.String("error", err.Error()))
+		cleanup()
 		return nil
 	}
 
+	if raw := takeOver(e, client); raw != nil {
+		c.mu.Lock()
+		if !c.closed {
+			c.deadline = raw
+		}
+		c.mu.Unlock()
+		// note: the goroutine must not capture e, or the request and net/http's buffers stay alive
+		app, maxAge := e.App, e.MaxTimeout
+		gone := make(chan struct{})
+		go raw.watch(gone)
+		go func() {
+			defer cleanup()
+			defer raw.close()
+			r.loop(app, c, raw, gone, maxAge)
+		}()
+		return nil
+	}
+
+	defer cleanup()
+	c.mu.Lock()
+	if !c.closed {
+		c.deadline = response
+	}
+	c.mu.Unlock()
+	r.loop(e.App, c, response, e.Request.Context().Done(), e.MaxTimeout)
+	return nil
+}
+
+// loop writes the connection's events until the browser goes away, it is dropped, or maxAge ends
+// it (as PocketBase does, so that long-lived connections are renewed).
+func (r *Relay) loop(app core.App, c *conn, out sink, gone <-chan struct{}, maxAge time.Duration) {
 	var deadline time.Time
 	lastWrite := time.Now()
-	maxTimer := time.NewTimer(e.MaxTimeout)
+	maxTimer := time.NewTimer(maxAge)
 	defer maxTimer.Stop()
 	// note: one timer per connection, moved only when it fires, so keep-alives spread out by
 	// connection instead of arriving in one sweep, and a busy connection never resets a timer.
 	keepAlive := time.NewTimer(r.cfg.KeepAlive)
 	defer keepAlive.Stop()
-	pbMessages := e.Client.Channel()
-	done := e.Request.Context().Done()
+	pbMessages := c.client.Channel()
 
-	write := func(frames [][]byte) error {
+	write := func(frames []*frame) error {
 		now := time.Now()
 		// note: moving a deadline costs a runtime timer update; renew it only when less than half
 		// of WriteTimeout is left, so every write still gets at least half.
 		if deadline.Sub(now) < r.cfg.WriteTimeout/2 {
 			deadline = now.Add(r.cfg.WriteTimeout)
-			_ = c.rc.SetWriteDeadline(deadline)
-		}
-		for _, f := range frames {
-			if _, err := e.Response.Write(f); err != nil {
-				return err
-			}
+			_ = out.SetWriteDeadline(deadline)
 		}
 		lastWrite = now
-		return c.rc.Flush()
+		return out.write(frames)
 	}
 
 	for {
 		select {
-		case <-done:
-			return nil
+		case <-gone:
+			return
 		case <-maxTimer.C:
-			return nil
+			return
 		case msg, ok := <-pbMessages:
-			// PocketBase's own events (record realtime for API clients), sent the way it sends them
+			// PocketBase's own events (record realtime for API clients)
 			if !ok {
-				return nil
+				return
 			}
-			if err := r.sendViaHooks(e, msg); err != nil {
-				return nil
+			if err := out.sendViaHooks(msg); err != nil {
+				return
 			}
 			deadline = time.Time{} // the send hook moved it
 			lastWrite = time.Now()
 		case <-c.wake:
 			batch, ok := c.take()
 			if !ok {
-				return nil
+				return
 			}
 			if len(batch) == 0 {
 				continue
 			}
 			if err := write(batch); err != nil {
-				e.App.Logger().Debug("Realtime connection closed (failed to deliver message)", slog.String("clientId", id), slog.String("error", err.Error()))
-				return nil
+				app.Logger().Debug("Realtime connection closed (failed to deliver message)", slog.String("clientId", c.client.Id()), slog.String("error", err.Error()))
+				return
 			}
 			r.delivered.Add(int64(len(batch)))
 			c.recycle(batch)
@@ -204,21 +268,43 @@ func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
 				keepAlive.Reset(r.cfg.KeepAlive - quiet)
 				continue
 			}
-			if err := write([][]byte{pingFrame}); err != nil {
-				return nil
+			if err := write([]*frame{pingFrame}); err != nil {
+				return
 			}
 			keepAlive.Reset(r.cfg.KeepAlive)
 		}
 	}
 }
 
-var pingFrame = []byte("event:" + PingEvent + "\ndata:{}\n\n")
+// responseSink writes through the http.ResponseWriter PocketBase handed to the connect handler.
+type responseSink struct {
+	e      *core.RequestEvent
+	client subscriptions.Client
+	rc     *http.ResponseController
+}
+
+func (s *responseSink) write(frames []*frame) error {
+	for _, f := range frames {
+		if _, err := s.e.Response.Write(f.sse); err != nil {
+			return err
+		}
+	}
+	return s.rc.Flush()
+}
+
+func (s *responseSink) SetWriteDeadline(t time.Time) error {
+	return s.rc.SetWriteDeadline(t)
+}
+
+func (s *responseSink) sendViaHooks(msg subscriptions.Message) error {
+	return sendViaHooks(s.e, s.client, msg)
+}
 
 // sendViaHooks writes one message the way PocketBase does, through OnRealtimeMessageSend.
-func (r *Relay) sendViaHooks(e *core.RealtimeConnectRequestEvent, msg subscriptions.Message) error {
+func sendViaHooks(e *core.RequestEvent, client subscriptions.Client, msg subscriptions.Message) error {
 	me := new(core.RealtimeMessageEvent)
-	me.RequestEvent = e.RequestEvent
-	me.Client = e.Client
+	me.RequestEvent = e
+	me.Client = client
 	me.Message = &msg
 	return e.App.OnRealtimeMessageSend().Trigger(me, func(me *core.RealtimeMessageEvent) error {
 		if err := me.Message.WriteSSE(me.Response, me.Client.Id()); err != nil {
@@ -226,4 +312,112 @@ func (r *Relay) sendViaHooks(e *core.RealtimeConnectRequestEvent, msg subscripti
 		}
 		return me.Flush()
 	})
+}
+
+// rawSink writes HTTP/1.1 chunks straight to a connection the relay took over: the response
+// headers went out with PB_CONNECT, so the rest of the response is one chunk per flush.
+type rawSink struct {
+	net.Conn
+	e      *core.RequestEvent // for PocketBase's message hooks: a small stand-in, see takeOver
+	client subscriptions.Client
+}
+
+// takeOver hijacks an HTTP/1.1 connection after PB_CONNECT; nil if it cannot (HTTP/2, tests
+// with recorders). The request and response are not kept: hooks for PocketBase's own messages
+// get a request with the method, URL, host and remote address, and a response writing chunks.
+func takeOver(e *core.RealtimeConnectRequestEvent, client subscriptions.Client) *rawSink {
+	if e.Request.ProtoMajor != 1 {
+		return nil
+	}
+	netConn, rw, err := http.NewResponseController(e.Response).Hijack()
+	if err != nil {
+		return nil
+	}
+	_ = rw // note: an EventSource sends nothing after its request; watch() reads the socket itself
+	req := (&http.Request{
+		Method:     e.Request.Method,
+		URL:        e.Request.URL,
+		Proto:      e.Request.Proto,
+		ProtoMajor: e.Request.ProtoMajor,
+		ProtoMinor: e.Request.ProtoMinor,
+		Header:     http.Header{},
+		Host:       e.Request.Host,
+		RemoteAddr: e.Request.RemoteAddr,
+	}).WithContext(context.Background())
+	s := &rawSink{Conn: netConn, client: client}
+	s.e = &core.RequestEvent{App: e.App}
+	s.e.Request = req
+	s.e.Response = &chunkResponse{sink: s}
+	return s
+}
+
+func (s *rawSink) write(frames []*frame) error {
+	if len(frames) == 1 {
+		_, err := s.Conn.Write(frames[0].chunk)
+		return err
+	}
+	bufs := make(net.Buffers, len(frames))
+	for i, f := range frames {
+		bufs[i] = f.chunk
+	}
+	_, err := bufs.WriteTo(s.Conn)
+	return err
+}
+
+func (s *rawSink) sendViaHooks(msg subscriptions.Message) error {
+	return sendViaHooks(s.e, s.client, msg)
+}
+
+// watch closes gone when the browser closes the connection (it sends nothing after its request).
+func (s *rawSink) watch(gone chan<- struct{}) {
+	var b [1]byte
+	for {
+		if _, err := s.Conn.Read(b[:]); err != nil {
+			close(gone)
+			return
+		}
+	}
+}
+
+// close ends the response properly (the last chunk) when it can, then closes the connection.
+func (s *rawSink) close() {
+	_ = s.Conn.SetWriteDeadline(time.Now().Add(time.Second))
+	_, _ = s.Conn.Write([]byte("0\r\n\r\n"))
+	_ = s.Conn.Close()
+}
+
+// chunkResponse is the http.ResponseWriter PocketBase's message hooks write to on a connection
+// the relay took over: what they write is sent as one chunk when they flush.
+type chunkResponse struct {
+	sink   *rawSink
+	header http.Header
+	buf    []byte
+}
+
+func (w *chunkResponse) Header() http.Header {
+	if w.header == nil {
+		w.header = http.Header{}
+	}
+	return w.header
+}
+
+func (w *chunkResponse) WriteHeader(int) {}
+
+func (w *chunkResponse) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	return len(p), nil
+}
+
+func (w *chunkResponse) FlushError() error {
+	if len(w.buf) == 0 {
+		return nil
+	}
+	f := newFrame(w.buf)
+	w.buf = nil
+	_, err := w.sink.Conn.Write(f.chunk)
+	return err
+}
+
+func (w *chunkResponse) SetWriteDeadline(t time.Time) error {
+	return w.sink.Conn.SetWriteDeadline(t)
 }
