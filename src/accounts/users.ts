@@ -30,7 +30,7 @@ export function signUp(form: Record<string, string>, ip: string): { record?: any
   if (form.passwordConfirm !== password) errors.passwordConfirm = 'The two passwords differ.'
   if (Object.keys(errors).length) return { errors }
   guard(LIMITS.signups, ip, 'Too many sign-ups from your network. Please try again later.')
-  const record = new Record($app.findCollectionByNameOrId('users'))
+  const record = new Record($app.findCachedCollectionByNameOrId('users'))
   record.set('username', username)
   record.set('name', name || username)
   record.set('emailVisibility', false)

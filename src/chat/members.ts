@@ -18,7 +18,7 @@ export function roleOf(roomId: string, userId: string): string {
 }
 
 function addMembership(app: any, roomId: string, userId: string, role: string): void {
-  const m = new Record(app.findCollectionByNameOrId('memberships'))
+  const m = new Record(app.findCachedCollectionByNameOrId('memberships'))
   m.set('room', roomId)
   m.set('user', userId)
   m.set('role', role)

@@ -148,7 +148,7 @@ export function post(user: User, roomRecord: any, form: Record<string, string>):
     if (earlier) return { message: loadMessage(earlier) }
   }
   guard(LIMITS.posts, user.id, 'You are posting too fast. Wait a moment, then send again.')
-  const record = new Record($app.findCollectionByNameOrId('messages'))
+  const record = new Record($app.findCachedCollectionByNameOrId('messages'))
   record.set('room', roomRecord.id)
   record.set('author', user.id)
   record.set('body', body)

@@ -94,7 +94,7 @@ export function createRoom(user: User, form: Record<string, string>): { room?: R
   if (topic.length > 200) errors.topic = 'Keep the topic under 200 characters.'
   if (kind !== 'public' && kind !== 'private') errors.kind = 'Choose public or private.'
   if (Object.keys(errors).length) return { errors }
-  const record = new Record($app.findCollectionByNameOrId('rooms'))
+  const record = new Record($app.findCachedCollectionByNameOrId('rooms'))
   record.set('name', name)
   record.set('slug', slug)
   record.set('topic', topic)
@@ -102,7 +102,7 @@ export function createRoom(user: User, form: Record<string, string>): { room?: R
   record.set('creator', user.id)
   $app.runInTransaction((tx: any) => {
     tx.save(record)
-    const owner = new Record(tx.findCollectionByNameOrId('memberships'))
+    const owner = new Record(tx.findCachedCollectionByNameOrId('memberships'))
     owner.set('room', record.id)
     owner.set('user', user.id)
     owner.set('role', 'owner')

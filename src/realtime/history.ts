@@ -35,7 +35,7 @@ export function publishRoomEvent(app: any, roomId: string, html: string, filter?
     const row = new DynamicModel({ lastEvent: 0 })
     tx.db().newQuery('UPDATE rooms SET lastEvent = lastEvent + 1 WHERE id = {:id} RETURNING lastEvent').bind({ id: roomId }).one(row)
     at = row.lastEvent
-    const event = new Record(tx.findCollectionByNameOrId('room_events'))
+    const event = new Record(tx.findCachedCollectionByNameOrId('room_events'))
     event.set('room', roomId)
     event.set('seq', at)
     event.set('html', html)
