@@ -21,6 +21,26 @@ type client struct {
 
 	mu   sync.Mutex
 	keys atomic.Pointer[[]string] // the subscriptions, sorted
+	// segment is what every subscription starts with up to its first "/" (interned, so that all
+	// Hearth tabs share "rooms/"), or "" when they differ: a prefix unrelated to it needs no search.
+	segment atomic.Pointer[string]
+}
+
+var segments sync.Map // string -> *string
+
+func intern(s string) *string {
+	if v, ok := segments.Load(s); ok {
+		return v.(*string)
+	}
+	v, _ := segments.LoadOrStore(s, &s)
+	return v.(*string)
+}
+
+func segmentOf(key string) string {
+	if i := strings.IndexByte(key, '/'); i >= 0 {
+		return key[:i+1]
+	}
+	return key
 }
 
 func newClient(c *subscriptions.DefaultClient) *client {
@@ -49,6 +69,18 @@ func (c *client) index() {
 	}
 	sort.Strings(keys)
 	c.keys.Store(&keys)
+	var seg *string
+	if len(keys) > 0 {
+		first := segmentOf(keys[0])
+		seg = intern(first)
+		for _, k := range keys[1:] {
+			if segmentOf(k) != first {
+				seg = nil
+				break
+			}
+		}
+	}
+	c.segment.Store(seg)
 }
 
 // Subscriptions returns nil, without looking further, when no subscription can match; otherwise
@@ -63,6 +95,19 @@ func (c *client) Subscriptions(prefixes ...string) map[string]subscriptions.Subs
 // mayMatch is false when no subscription key starts with any of the prefixes (less a final "?":
 // PocketBase matches key s to prefix p when s+"?" starts with p).
 func (c *client) mayMatch(prefixes []string) bool {
+	if seg := c.segment.Load(); seg != nil {
+		related := false
+		for _, p := range prefixes {
+			p = strings.TrimSuffix(p, "?")
+			if strings.HasPrefix(p, *seg) || strings.HasPrefix(*seg, p) {
+				related = true
+				break
+			}
+		}
+		if !related {
+			return false
+		}
+	}
 	keys := c.keys.Load()
 	if keys == nil {
 		return false

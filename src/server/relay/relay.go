@@ -19,6 +19,7 @@ package relay
 
 import (
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -72,6 +73,11 @@ type Relay struct {
 	connsMu sync.RWMutex
 	conns   map[string]*conn
 
+	// deliveries waiting for the fan-out goroutine, in order
+	outMu sync.Mutex
+	out   []delivery
+	kick  chan struct{}
+
 	dropped   atomic.Int64
 	delivered atomic.Int64
 }
@@ -101,7 +107,8 @@ func New(app core.App, cfg Config) *Relay {
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 60 * time.Second
 	}
-	r := &Relay{app: app, cfg: cfg, rooms: map[string]*roomOrder{}, conns: map[string]*conn{}}
+	r := &Relay{app: app, cfg: cfg, rooms: map[string]*roomOrder{}, conns: map[string]*conn{}, kick: make(chan struct{}, 1)}
+	go r.fanOut()
 	r.bind()
 	return r
 }
@@ -201,9 +208,63 @@ func (r *Relay) flushLocked(o *roomOrder) {
 	}
 }
 
+// deliverLocked hands a delivery to the fan-out goroutine; called in order, under r.mu.
 func (r *Relay) deliverLocked(d delivery) {
-	for _, c := range d.recipients {
-		if !c.enqueue(d.frame, r.cfg.QueueSize) {
+	r.outMu.Lock()
+	r.out = append(r.out, d)
+	r.outMu.Unlock()
+	select {
+	case r.kick <- struct{}{}:
+	default:
+	}
+}
+
+// fanOut delivers one event after another, each spread over as many goroutines as there are
+// cores. Publish never waits for it, so a post's request (and its transaction) does not wait for
+// ten thousand writes.
+func (r *Relay) fanOut() {
+	for range r.kick {
+		for {
+			r.outMu.Lock()
+			batch := r.out
+			r.out = nil
+			r.outMu.Unlock()
+			if len(batch) == 0 {
+				break
+			}
+			for _, d := range batch {
+				r.deliver(d)
+			}
+		}
+	}
+}
+
+func (r *Relay) deliver(d delivery) {
+	now := time.Now().UnixNano()
+	parts := runtime.GOMAXPROCS(0)
+	if len(d.recipients) < 64*parts {
+		parts = 1
+	}
+	var wg sync.WaitGroup
+	size := (len(d.recipients) + parts - 1) / parts
+	for p := 1; p < parts; p++ {
+		part := d.recipients[min(p*size, len(d.recipients)):min((p+1)*size, len(d.recipients))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.deliverTo(part, d.frame, now)
+		}()
+	}
+	r.deliverTo(d.recipients[:min(size, len(d.recipients))], d.frame, now)
+	wg.Wait()
+}
+
+func (r *Relay) deliverTo(conns []*conn, f *frame, now int64) {
+	for _, c := range conns {
+		switch c.deliver(f, r.cfg.QueueSize, now) {
+		case written:
+			r.delivered.Add(1)
+		case full:
 			r.drop(c)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -38,6 +40,13 @@ type conn struct {
 	client subscriptions.Client
 	wake   chan struct{}
 
+	// wmu is held by whoever writes to the socket: the connection's loop, or the fan-out writing
+	// straight to fd (the socket of a connection the relay took over, -1 otherwise; it is set to
+	// -1 under wmu before the socket closes, so a number reused by the OS is never written to).
+	wmu       sync.Mutex
+	fd        atomic.Int64
+	lastWrite atomic.Int64 // unix ns
+
 	mu       sync.Mutex
 	queue    []*frame
 	spare    []*frame
@@ -67,6 +76,61 @@ func (c *conn) signal() {
 	case c.wake <- struct{}{}:
 	default:
 	}
+}
+
+type outcome int
+
+const (
+	queued outcome = iota
+	written
+	full
+)
+
+// deliver writes a frame at once when the connection has nothing else waiting and its socket
+// takes it without blocking (the common case: no goroutine is woken, no poller involved);
+// otherwise it queues the frame, or the rest of it, for the connection's loop.
+func (c *conn) deliver(f *frame, limit int, now int64) outcome {
+	if c.fd.Load() >= 0 && c.wmu.TryLock() {
+		c.mu.Lock()
+		idle := !c.closed && len(c.queue) == 0
+		c.mu.Unlock()
+		if fd := c.fd.Load(); idle && fd >= 0 {
+			n := writeNonBlocking(int(fd), f.chunk)
+			if n == len(f.chunk) {
+				c.lastWrite.Store(now)
+				c.wmu.Unlock()
+				return written
+			}
+			// the socket is full, or failing: the loop writes the rest (and finds any error)
+			c.mu.Lock()
+			c.queue = append(c.queue, &frame{chunk: f.chunk[n:]})
+			c.mu.Unlock()
+			c.wmu.Unlock()
+			c.signal()
+			return queued
+		}
+		c.wmu.Unlock()
+	}
+	if !c.enqueue(f, limit) {
+		return full
+	}
+	return queued
+}
+
+// writeNonBlocking writes what the socket's buffer takes now (Go's sockets are non-blocking).
+func writeNonBlocking(fd int, p []byte) int {
+	n := 0
+	for n < len(p) {
+		m, err := syscall.Write(fd, p[n:])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil || m <= 0 {
+			break
+		}
+		n += m
+	}
+	return n
 }
 
 // take hands the connection everything queued; ok is false once the connection was aborted.
@@ -157,6 +221,8 @@ func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
 	client := e.Client
 	id := client.Id()
 	c := &conn{client: client, wake: make(chan struct{}, 1)}
+	c.fd.Store(-1)
+	c.lastWrite.Store(time.Now().UnixNano())
 
 	broker.Register(client)
 	r.connsMu.Lock()
@@ -188,11 +254,17 @@ func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
 		c.mu.Unlock()
 		// note: the goroutine must not capture e, or the request and net/http's buffers stay alive
 		app, maxAge := e.App, e.MaxTimeout
+		c.fd.Store(int64(raw.fd()))
 		gone := make(chan struct{})
 		go raw.watch(gone)
 		go func() {
 			defer cleanup()
-			defer raw.close()
+			defer func() {
+				c.wmu.Lock()
+				defer c.wmu.Unlock()
+				c.fd.Store(-1)
+				raw.close()
+			}()
 			r.loop(app, c, raw, gone, maxAge)
 		}()
 		return nil
@@ -212,7 +284,6 @@ func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
 // it (as PocketBase does, so that long-lived connections are renewed).
 func (r *Relay) loop(app core.App, c *conn, out sink, gone <-chan struct{}, maxAge time.Duration) {
 	var deadline time.Time
-	lastWrite := time.Now()
 	maxTimer := time.NewTimer(maxAge)
 	defer maxTimer.Stop()
 	// note: one timer per connection, moved only when it fires, so keep-alives spread out by
@@ -221,6 +292,7 @@ func (r *Relay) loop(app core.App, c *conn, out sink, gone <-chan struct{}, maxA
 	defer keepAlive.Stop()
 	pbMessages := c.client.Channel()
 
+	// write sends frames; the caller holds c.wmu
 	write := func(frames []*frame) error {
 		now := time.Now()
 		// note: moving a deadline costs a runtime timer update; renew it only when less than half
@@ -229,7 +301,7 @@ func (r *Relay) loop(app core.App, c *conn, out sink, gone <-chan struct{}, maxA
 			deadline = now.Add(r.cfg.WriteTimeout)
 			_ = out.SetWriteDeadline(deadline)
 		}
-		lastWrite = now
+		c.lastWrite.Store(now.UnixNano())
 		return out.write(frames)
 	}
 
@@ -244,31 +316,44 @@ func (r *Relay) loop(app core.App, c *conn, out sink, gone <-chan struct{}, maxA
 			if !ok {
 				return
 			}
-			if err := out.sendViaHooks(msg); err != nil {
+			c.wmu.Lock()
+			err := out.sendViaHooks(msg)
+			c.wmu.Unlock()
+			if err != nil {
 				return
 			}
 			deadline = time.Time{} // the send hook moved it
-			lastWrite = time.Now()
+			c.lastWrite.Store(time.Now().UnixNano())
 		case <-c.wake:
+			// note: wmu is taken before the queue, so a direct write cannot slip in between
+			c.wmu.Lock()
 			batch, ok := c.take()
+			var err error
+			if ok && len(batch) > 0 {
+				err = write(batch)
+			}
+			c.wmu.Unlock()
 			if !ok {
 				return
 			}
 			if len(batch) == 0 {
 				continue
 			}
-			if err := write(batch); err != nil {
+			if err != nil {
 				app.Logger().Debug("Realtime connection closed (failed to deliver message)", slog.String("clientId", c.client.Id()), slog.String("error", err.Error()))
 				return
 			}
 			r.delivered.Add(int64(len(batch)))
 			c.recycle(batch)
 		case <-keepAlive.C:
-			if quiet := time.Since(lastWrite); quiet < r.cfg.KeepAlive {
+			if quiet := time.Since(time.Unix(0, c.lastWrite.Load())); quiet < r.cfg.KeepAlive {
 				keepAlive.Reset(r.cfg.KeepAlive - quiet)
 				continue
 			}
-			if err := write([]*frame{pingFrame}); err != nil {
+			c.wmu.Lock()
+			err := write([]*frame{pingFrame})
+			c.wmu.Unlock()
+			if err != nil {
 				return
 			}
 			keepAlive.Reset(r.cfg.KeepAlive)
@@ -349,6 +434,17 @@ func takeOver(e *core.RealtimeConnectRequestEvent, client subscriptions.Client) 
 	s.e.Request = req
 	s.e.Response = &chunkResponse{sink: s}
 	return s
+}
+
+// fd is the socket's descriptor, for the fan-out's direct writes (-1 if it has none).
+func (s *rawSink) fd() int {
+	fd := -1
+	if sc, ok := s.Conn.(syscall.Conn); ok {
+		if rc, err := sc.SyscallConn(); err == nil {
+			_ = rc.Control(func(f uintptr) { fd = int(f) })
+		}
+	}
+	return fd
 }
 
 func (s *rawSink) write(frames []*frame) error {
