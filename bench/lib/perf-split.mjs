@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process'
 const CATEGORIES = [
   ['GC (Go garbage collector)', /runtime\.(gcBgMarkWorker|gcDrain|gcAssist|mallocgc|scanobject|markroot|bgsweep|sweepone|gcStart)/],
   ['PocketBase record realtime broadcast (scans every client; access-rule SQL per subscriber)', /apis\.realtimeBroadcastRecord|apis\.realtimeCanAccessRecord/],
-  ['SSE write + flush per connection (kernel TCP incl.)', /apis\.realtimeConnect/],
-  ['Hearth relay (Publish, queues, drain goroutines)', /hearth\/server\/relay/],
+  ['SSE write per connection (kernel TCP incl.)', /apis\.realtimeConnect|relay\.writeNonBlocking|relay\.\(\*rawSink\)\.write|relay\.\(\*responseSink\)\.write/],
+  ['Hearth relay (Publish, fan-out, queues, connection loops)', /hearth\/server\/relay/],
   ['SQLite', /modernc\.org\/sqlite|database\/sql/],
   ['goja JS (pages, hooks, templates)', /github\.com\/dop251\/goja/],
   ['HTTP serving (parse, routing, other handlers)', /net\/http\.|tools\/router/],

@@ -16,8 +16,15 @@ import (
 // client for six prefixes of the record's collection, and the default walks the client's
 // subscriptions and allocates a map per call. Hearth's tabs follow rooms, not records, so at
 // 10,000 connections that walk was 11% of a fan-out's CPU for nothing (BENCHMARKS.md).
+//
+// It also keeps the relay's index of connections by subscription current, so that Publish looks
+// only at a room's subscribers instead of every connection.
 type client struct {
-	*subscriptions.DefaultClient
+	subscriptions.Client
+
+	relay    *Relay
+	conn     *conn
+	detached bool // the connection ended: its subscriptions leave the index for good
 
 	mu   sync.Mutex
 	keys atomic.Pointer[[]string] // the subscriptions, sorted
@@ -43,32 +50,39 @@ func segmentOf(key string) string {
 	return key
 }
 
-func newClient(c *subscriptions.DefaultClient) *client {
-	return &client{DefaultClient: c}
+func newClient(c subscriptions.Client) *client {
+	return &client{Client: c}
 }
 
 func (c *client) Subscribe(subs ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.DefaultClient.Subscribe(subs...)
+	c.Client.Subscribe(subs...)
 	c.index()
 }
 
 func (c *client) Unsubscribe(subs ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.DefaultClient.Unsubscribe(subs...)
+	c.Client.Unsubscribe(subs...)
 	c.index()
 }
 
 func (c *client) index() {
-	all := c.DefaultClient.Subscriptions()
+	all := c.Client.Subscriptions()
 	keys := make([]string, 0, len(all))
 	for k := range all {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	c.keys.Store(&keys)
+	old := c.keys.Swap(&keys)
+	if c.relay != nil && !c.detached {
+		var before []string
+		if old != nil {
+			before = *old
+		}
+		c.relay.reindex(c.conn, before, keys)
+	}
 	var seg *string
 	if len(keys) > 0 {
 		first := segmentOf(keys[0])
@@ -83,13 +97,26 @@ func (c *client) index() {
 	c.segment.Store(seg)
 }
 
+// detach takes the client's subscriptions out of the relay's index when its connection ends.
+func (c *client) detach() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.detached || c.relay == nil {
+		return
+	}
+	c.detached = true
+	if keys := c.keys.Load(); keys != nil {
+		c.relay.reindex(c.conn, *keys, nil)
+	}
+}
+
 // Subscriptions returns nil, without looking further, when no subscription can match; otherwise
 // what PocketBase's returns.
 func (c *client) Subscriptions(prefixes ...string) map[string]subscriptions.SubscriptionOptions {
 	if len(prefixes) > 0 && !c.mayMatch(prefixes) {
 		return nil
 	}
-	return c.DefaultClient.Subscriptions(prefixes...)
+	return c.Client.Subscriptions(prefixes...)
 }
 
 // mayMatch is false when no subscription key starts with any of the prefixes (less a final "?":

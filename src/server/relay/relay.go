@@ -73,6 +73,10 @@ type Relay struct {
 	connsMu sync.RWMutex
 	conns   map[string]*conn
 
+	// topics indexes the connections by subscription (kept by client.index)
+	topicsMu sync.RWMutex
+	topics   map[string]map[*conn]struct{}
+
 	// deliveries waiting for the fan-out goroutine, in order
 	outMu sync.Mutex
 	out   []delivery
@@ -107,7 +111,7 @@ func New(app core.App, cfg Config) *Relay {
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 60 * time.Second
 	}
-	r := &Relay{app: app, cfg: cfg, rooms: map[string]*roomOrder{}, conns: map[string]*conn{}, kick: make(chan struct{}, 1)}
+	r := &Relay{app: app, cfg: cfg, rooms: map[string]*roomOrder{}, conns: map[string]*conn{}, topics: map[string]map[*conn]struct{}{}, kick: make(chan struct{}, 1)}
 	go r.fanOut()
 	r.bind()
 	return r
@@ -123,12 +127,14 @@ func (r *Relay) Publish(topic string, data string, room string, seq int64, users
 	for _, id := range users {
 		allowed[id] = struct{}{}
 	}
-	var recipients []*conn
-	r.connsMu.RLock()
-	for _, c := range r.conns {
-		if !c.client.HasSubscription(topic) {
-			continue
-		}
+	r.topicsMu.RLock()
+	subscribers := make([]*conn, 0, len(r.topics[topic]))
+	for c := range r.topics[topic] {
+		subscribers = append(subscribers, c)
+	}
+	r.topicsMu.RUnlock()
+	recipients := subscribers[:0]
+	for _, c := range subscribers {
 		auth, _ := c.client.Get(apis.RealtimeClientAuthKey).(*core.Record)
 		if auth == nil || auth.Collection().Name != "users" {
 			continue
@@ -141,7 +147,6 @@ func (r *Relay) Publish(topic string, data string, room string, seq int64, users
 		}
 		recipients = append(recipients, c)
 	}
-	r.connsMu.RUnlock()
 	// note: no "id:" line (PocketBase writes the client id there), so that one frame serves
 	// every recipient; browsers keep the id PB_CONNECT gave them.
 	sse := make([]byte, 0, len(topic)+len(data)+15)
@@ -159,6 +164,28 @@ func (r *Relay) Publish(topic string, data string, room string, seq int64, users
 	}
 	r.order(room, seq, d)
 	return len(recipients)
+}
+
+// reindex moves a connection's entries in the topic index from its old subscriptions to its new.
+func (r *Relay) reindex(c *conn, old, now []string) {
+	r.topicsMu.Lock()
+	defer r.topicsMu.Unlock()
+	for _, k := range old {
+		if set := r.topics[k]; set != nil {
+			delete(set, c)
+			if len(set) == 0 {
+				delete(r.topics, k)
+			}
+		}
+	}
+	for _, k := range now {
+		set := r.topics[k]
+		if set == nil {
+			set = map[*conn]struct{}{}
+			r.topics[k] = set
+		}
+		set[c] = struct{}{}
+	}
 }
 
 // order delivers a room's events by position; a missing position is waited for ReorderWait at most.
@@ -285,7 +312,11 @@ func (r *Relay) Stats() map[string]int64 {
 	for _, c := range r.conns {
 		waiting += int64(c.waiting())
 	}
+	r.topicsMu.RLock()
+	topics := int64(len(r.topics))
+	r.topicsMu.RUnlock()
 	return map[string]int64{
+		"topics":    topics,
 		"clients":   int64(r.app.SubscriptionsBroker().TotalClients()),
 		"queues":    int64(len(r.conns)),
 		"waiting":   waiting,

@@ -324,7 +324,7 @@ func TestClosedTabIsForgotten(t *testing.T) {
 		t.Fatalf("queues = %d, want 1", n)
 	}
 	tb.body.Close()
-	for start := time.Now(); r.Stats()["queues"] != 0 || app.SubscriptionsBroker().TotalClients() != 0; {
+	for start := time.Now(); r.Stats()["queues"] != 0 || r.Stats()["topics"] != 0 || app.SubscriptionsBroker().TotalClients() != 0; {
 		if time.Since(start) > 2*time.Second {
 			t.Fatalf("a closed tab is still registered: %v", r.Stats())
 		}
@@ -357,5 +357,21 @@ func TestHTTP2ConnectionsAreServedToo(t *testing.T) {
 			t.Fatal("a closed HTTP/2 tab is still registered")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestChangedSubscriptionsMoveTheTab(t *testing.T) {
+	app, r, url := serveApp(t, Config{})
+	tb := open(t, app, url, "u1", "rooms/a")
+	client, _ := app.SubscriptionsBroker().ClientById(tb.id)
+	client.Unsubscribe()
+	client.Subscribe("rooms/b")
+	r.Publish("rooms/a", "to a", "", 0, nil, true, nil)
+	r.Publish("rooms/b", "to b", "", 0, nil, true, nil)
+	if ev := tb.next(t); ev.data != "to b" {
+		t.Fatalf("got %+v, want only the event of rooms/b", ev)
+	}
+	if ev, got := tb.within(200 * time.Millisecond); got {
+		t.Fatalf("also got %+v", ev)
 	}
 }

@@ -215,12 +215,12 @@ func (r *Relay) bind() {
 // stays open; where that is not possible (HTTP/2) it runs the connection in this handler.
 func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
 	broker := e.App.SubscriptionsBroker()
-	if dc, ok := e.Client.(*subscriptions.DefaultClient); ok {
-		e.Client = newClient(dc)
-	}
+	wrapped := newClient(e.Client)
+	e.Client = wrapped
 	client := e.Client
 	id := client.Id()
 	c := &conn{client: client, wake: make(chan struct{}, 1)}
+	wrapped.relay, wrapped.conn = r, c
 	c.fd.Store(-1)
 	c.lastWrite.Store(time.Now().UnixNano())
 
@@ -232,6 +232,7 @@ func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
 		r.connsMu.Lock()
 		delete(r.conns, id)
 		r.connsMu.Unlock()
+		wrapped.detach()
 		c.finish()
 		broker.Unregister(id)
 	}
