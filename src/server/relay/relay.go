@@ -259,8 +259,18 @@ func (r *Relay) fanOut() {
 			if len(batch) == 0 {
 				break
 			}
+			if len(batch) == 1 {
+				r.deliver(batch[0])
+				continue
+			}
+			// behind: queue everything, so that each connection's loop sends its share of the
+			// backlog in one write, and a connection that cannot keep up overflows and is dropped
 			for _, d := range batch {
-				r.deliver(d)
+				for _, c := range d.recipients {
+					if !c.enqueue(d.frame, r.cfg.QueueSize) {
+						r.drop(c)
+					}
+				}
 			}
 		}
 	}
