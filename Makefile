@@ -64,8 +64,12 @@ e2e: build chromium
 test: build chromium typecheck gotest
 	node --test --test-concurrency=2 tests/unit/ tests/integration/ e2e/
 
-bench: build
+bench: build bin/bench-reader
 	node bench/run.mjs
+
+# the benchmarks' SSE reader (bench/reader); rebuilt when its source changes
+bin/bench-reader: bench/reader/main.go bench/reader/go.mod
+	cd bench/reader && CGO_ENABLED=0 go build -trimpath -o ../../bin/bench-reader .
 
 clean:
 	rm -rf bin pb_hooks/hearth pb_hooks/hearth.pb.js pb_public/vendor

@@ -1,6 +1,6 @@
 // Shared pieces of Hearth's benchmarks: arguments, statistics, the server under test, the machine,
 // /proc readings, bounded HTTP loops and the results files.
-import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, cpSync, rmSync } from 'node:fs'
+import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, cpSync, rmSync, existsSync } from 'node:fs'
 import { cpus, totalmem, tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { spawn } from 'node:child_process'
@@ -23,6 +23,19 @@ export function args(argv = process.argv.slice(2)) {
     if (m) out[m[1]] = m[2] === undefined ? true : m[2]
   }
   return out
+}
+
+/** the SSE reader binary (bench/reader, built by `make bench`) */
+export const GO_READER = join(ROOT, 'bin/bench-reader')
+
+/**
+ * readerKind is which subscriber readers the benchmarks use: --reader=go|node, or
+ * HEARTH_BENCH_READER; by default the Go reader when it is built.
+ */
+export function readerKind() {
+  const kind = args().reader || process.env.HEARTH_BENCH_READER || (existsSync(GO_READER) ? 'go' : 'node')
+  if (kind !== 'go' && kind !== 'node') throw new Error(`--reader must be go or node, not ${kind}`)
+  return kind
 }
 
 export function numList(value, fallback) {
@@ -367,7 +380,7 @@ export function writeResult(name, data) {
   // a profiled run (another binary, perf attached) is slower: never let it stand for the real numbers
   if (process.env.HEARTH_BENCH_PB || process.env.HEARTH_BENCH_PERF) name = `${name}-profiled`
   const file = join(RESULTS, `${name}.json`)
-  writeFileSync(file, JSON.stringify({ name, at: new Date().toISOString(), machine: machine(), ...data }, null, 2) + '\n')
+  writeFileSync(file, JSON.stringify({ name, at: new Date().toISOString(), machine: machine(), reader: readerKind(), ...data }, null, 2) + '\n')
   return file
 }
 

@@ -1,10 +1,29 @@
 // The parent's side of the subscriber-load processes (lib/sse-worker.mjs): spreads connections
 // over worker processes and local addresses, waits for a message to reach everyone, and merges
 // what the workers measured.
-import { fork } from 'node:child_process'
-import { Histogram } from './common.mjs'
+import { fork, spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { Histogram, readerKind, GO_READER } from './common.mjs'
 
 const WORKER = new URL('./sse-worker.mjs', import.meta.url)
+
+/**
+ * startReader runs one reader process: bench/reader (Go, JSON lines on stdin/stdout) or
+ * lib/sse-worker.mjs (Node IPC); both take the same commands and report the same measurements.
+ */
+function startReader(onMessage) {
+  if (readerKind() === 'go') {
+    const child = spawn(GO_READER, [], { stdio: ['pipe', 'pipe', 'inherit'] })
+    createInterface({ input: child.stdout }).on('line', (line) => onMessage(JSON.parse(line)))
+    child.send = (msg) => child.stdin.write(JSON.stringify(msg) + '\n')
+    return child
+  }
+  // HEARTH_BENCH_WORKER_ARGS: node flags for the readers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const execArgv = (process.env.HEARTH_BENCH_WORKER_ARGS || '').split(' ').filter(Boolean)
+  const child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv })
+  child.on('message', onMessage)
+  return child
+}
 
 /** how many reader processes for n connections: one per 2,500, at most 4 */
 export function workersFor(n) {
@@ -20,11 +39,10 @@ export class SubscriberPool {
     this.done = new Map() // k -> Set(worker index)
     this.shares = []
     for (let w = 0; w < count; w++) {
-      // HEARTH_BENCH_WORKER_ARGS: node flags for the readers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
-      const execArgv = (process.env.HEARTH_BENCH_WORKER_ARGS || '').split(' ').filter(Boolean)
-      const child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv })
-      const entry = { child, index: w, ready: new Promise((r) => child.once('message', r)) }
-      child.on('message', (msg) => this.onMessage(w, msg))
+      let readyNow
+      const ready = new Promise((r) => { readyNow = r })
+      const child = startReader((msg) => (msg.type === 'ready' ? readyNow() : this.onMessage(w, msg)))
+      const entry = { child, index: w, ready }
       child.on('exit', (code) => {
         entry.exited = true
         for (const [id, p] of this.pending) if (p.w === w) {

@@ -1,0 +1,3 @@
+module hearth/bench/reader
+
+go 1.26
