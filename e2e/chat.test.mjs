@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { startServer } from '../tests/helpers/server.mjs'
 import { signUp, postMessage } from '../tests/helpers/browserless.mjs'
 import {
-  launchBrowser,
+  withBrowser,
   openPerson,
   signUpInBrowser,
   logInInBrowser,
@@ -29,7 +29,7 @@ let other // a second person, without a browser, who posts where the browser's p
 const people = []
 
 before(async () => {
-  ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
+  ;[server, browser] = await withBrowser(startServer())
   other = await signUp(server, uniqueName('other'))
 })
 

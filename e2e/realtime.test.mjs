@@ -8,7 +8,7 @@ import { startServer } from '../tests/helpers/server.mjs'
 import { Visitor, postMessage } from '../tests/helpers/browserless.mjs'
 import {
   PASSWORD,
-  launchBrowser,
+  withBrowser,
   openPerson,
   signUpInBrowser,
   createRoomInBrowser,
@@ -33,10 +33,9 @@ const people = []
 const timings = {}
 
 before(async () => {
-  ;[server, browser] = await Promise.all([
+  ;[server, browser] = await withBrowser(
     startServer({ env: { HEARTH_LIMIT_SIGNUPS: '100/3600', HEARTH_LIMIT_POSTS: '1000/60' } }),
-    launchBrowser(),
-  ])
+  )
   alice = await livePerson()
   bob = await livePerson()
 })

@@ -31,6 +31,19 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
 }
 
+/**
+ * withBrowser waits for a server being started and a new browser together; if either fails, the
+ * other is closed before the error is thrown, so a failed start never leaves a server running
+ * (which kept the test process alive: a missing Chromium hung the run instead of failing it).
+ */
+export async function withBrowser(starting) {
+  const [server, browser] = await Promise.allSettled([starting, launchBrowser()])
+  if (server.status === 'fulfilled' && browser.status === 'fulfilled') return [server.value, browser.value]
+  if (server.status === 'fulfilled') await server.value.stop()
+  if (browser.status === 'fulfilled') await browser.value.close()
+  throw server.status === 'rejected' ? server.reason : browser.reason
+}
+
 export function uniqueName(prefix = 'user') {
   return `${prefix}_${randomBytes(4).toString('hex')}`
 }
