@@ -96,7 +96,6 @@ var state struct {
 	mu               sync.Mutex
 	conns            []*conn
 	subscribed       int
-	mode, topic      string
 	exact, seqCheck  bool
 	unexpectedCloses int
 	cpu0             float64
@@ -216,9 +215,6 @@ func post(local string, port int, path, contentType, body string, headers map[st
 }
 
 func open(o command) (any, error) {
-	state.mu.Lock()
-	state.mode, state.topic = o.Mode, o.Topic
-	state.mu.Unlock()
 	topic := o.Topic
 	topicNow.Store(&topic)
 	pbMode.Store(o.Mode == "pb")
@@ -572,8 +568,9 @@ func countsNow() map[int64]int64 {
 }
 
 func resubscribe(o command) any {
+	topic := o.Topic
+	topicNow.Store(&topic)
 	state.mu.Lock()
-	state.topic = o.Topic
 	var list []*conn
 	for _, c := range state.conns {
 		if c.subscribed {

@@ -24,8 +24,6 @@ func serveApp(t *testing.T, cfg Config) (core.App, *Relay, string) {
 	return app, r, srv.URL
 }
 
-var httpClient = http.DefaultClient
-
 func serveAppWith(t *testing.T, cfg Config, http2 bool) (core.App, *Relay, *httptest.Server) {
 	t.Helper()
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
@@ -75,7 +73,7 @@ type tab struct {
 // open connects like a browser tab, then signs it in as userId ("" = guest) and subscribes it.
 func open(t *testing.T, app core.App, url, userId string, topics ...string) *tab {
 	t.Helper()
-	return openWith(t, httpClient, app, url, userId, topics...)
+	return openWith(t, http.DefaultClient, app, url, userId, topics...)
 }
 
 func openWith(t *testing.T, hc *http.Client, app core.App, url, userId string, topics ...string) *tab {

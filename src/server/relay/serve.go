@@ -415,11 +415,12 @@ func takeOver(e *core.RealtimeConnectRequestEvent, client subscriptions.Client) 
 	if e.Request.ProtoMajor != 1 {
 		return nil
 	}
-	netConn, rw, err := http.NewResponseController(e.Response).Hijack()
+	// note: an EventSource sends nothing after its request, so the buffered reader net/http
+	// hands back is not needed; watch() reads the socket itself
+	netConn, _, err := http.NewResponseController(e.Response).Hijack()
 	if err != nil {
 		return nil
 	}
-	_ = rw // note: an EventSource sends nothing after its request; watch() reads the socket itself
 	req := (&http.Request{
 		Method:     e.Request.Method,
 		URL:        e.Request.URL,
