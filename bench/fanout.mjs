@@ -97,6 +97,7 @@ async function phase(setup, system, N) {
   // then the spread to the last one, and how busy the reader processes were during that spread
   const first = []
   const spread = []
+  const perPost = []
   let busy = 0
   let spreadSum = 0
   for (const k of ks) {
@@ -104,6 +105,7 @@ async function phase(setup, system, N) {
     if (!b) continue
     first.push(b.first - sentAt.get(k))
     spread.push(b.last - b.first)
+    perPost.push({ k, post: round(postMs[ks.indexOf(k)]), first: round(b.first - sentAt.get(k)), last: round(b.last - sentAt.get(k)) })
     for (const w of b.perWorker) {
       busy += w.busy
       spreadSum += w.spread
@@ -135,6 +137,8 @@ async function phase(setup, system, N) {
     clientEventLoopUtilization: c.elu.map((x) => round(x, 3)),
     wallMs: round(wallMs),
     relay: system === 'hearth' ? stats : undefined,
+    // each post's own numbers, to tell one slow post from a slow tail everywhere
+    perPost,
   }
   console.log(`  ${system.padEnd(6)} N=${N}: ${fmt(r.latency)} | last subscriber ${fmt(r.lastSubscriber)} | first ${r.firstSubscriber.p50} spread ${r.spread.p50} (reader busy ${Math.round(r.readerBusyDuringSpread * 100)} %) | POST p50 ${r.post.p50} ms | missing ${r.missing} | server CPU ${r.serverCpuMsPerPost} ms/post | reader CPU ${r.clientCpuUsPerEvent} µs/event | connect ${round(opened.ms / 1000, 1)} s`)
   return r

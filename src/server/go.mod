@@ -3,6 +3,7 @@ module hearth/server
 go 1.25.0
 
 require (
+	github.com/bytedance/gopkg v0.1.4
 	github.com/dop251/goja v0.0.0-20260722130236-0768e0998ac0
 	github.com/pocketbase/pocketbase v0.39.11
 )

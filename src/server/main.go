@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"hearth/server/heapfloor"
 	"hearth/server/relay"
 )
 
@@ -34,6 +35,12 @@ func main() {
 	app.RootCmd.ParseFlags(os.Args[1:])
 
 	rel := relay.New(app, relay.ConfigFromEnv())
+
+	// HEARTH_GC_HEAP_MB (default 192; 0 = off; an explicit GOGC also turns it off): the heap may
+	// grow to that size before Go collects, so collections stop landing on every few posts.
+	if floor, on := heapfloor.FloorFromEnv(); on {
+		heapfloor.Start(floor)
+	}
 
 	// HEARTH_PPROF=127.0.0.1:6060 serves Go's profiles (heap, CPU, goroutines) on that address, for
 	// operators and bench/ (see BENCHMARKS.md); unset, nothing listens.

@@ -1,0 +1,82 @@
+package heapfloor
+
+import (
+	"os"
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
+
+func TestFloorFromEnv(t *testing.T) {
+	scenarios := []struct {
+		name  string
+		gogc  string
+		floor string // "-" leaves HEARTH_GC_HEAP_MB unset
+		bytes uint64
+		on    bool
+	}{
+		{"default", "", "-", DefaultFloorMB << 20, true},
+		{"operator's size", "", "64", 64 << 20, true},
+		{"zero turns it off", "", "0", 0, false},
+		{"nonsense turns it off", "", "lots", 0, false},
+		{"an explicit GOGC wins", "50", "-", 0, false},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			t.Setenv("GOGC", s.gogc)
+			if s.floor == "-" {
+				t.Setenv("HEARTH_GC_HEAP_MB", "") // restored after the test
+				os.Unsetenv("HEARTH_GC_HEAP_MB")
+			} else {
+				t.Setenv("HEARTH_GC_HEAP_MB", s.floor)
+			}
+			bytes, on := FloorFromEnv()
+			if bytes != s.bytes || on != s.on {
+				t.Fatalf("FloorFromEnv() = %d, %v; want %d, %v", bytes, on, s.bytes, s.on)
+			}
+		})
+	}
+}
+
+// The floor raises GOGC while the live heap is far below it, and leaves Go's default once the
+// live heap is above it.
+func TestStartFollowsTheLiveHeap(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+
+	Start(256 << 20)
+	if p := waitPercent(t, func(p uint32) bool { return p > 100 }); p != maxPercent {
+		t.Fatalf("small heap: GOGC %d, want the cap %d", p, maxPercent)
+	}
+	if runtimePercent() != maxPercent {
+		t.Fatalf("the runtime's GOGC is %d, want %d", runtimePercent(), maxPercent)
+	}
+
+	live := make([][]byte, 0, 64)
+	for i := 0; i < 64; i++ {
+		live = append(live, make([]byte, 1<<20))
+	}
+	Start(16 << 20) // below what is live now
+	if p := waitPercent(t, func(p uint32) bool { return p == 100 }); p != 100 {
+		t.Fatalf("large heap: GOGC %d, want Go's default 100", p)
+	}
+	runtime.KeepAlive(live)
+}
+
+func waitPercent(t *testing.T, ok func(uint32) bool) uint32 {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		runtime.GC()
+		if p := Percent(); ok(p) || time.Now().After(deadline) {
+			return p
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func runtimePercent() uint32 {
+	p := debug.SetGCPercent(-1)
+	debug.SetGCPercent(p)
+	return uint32(p)
+}
