@@ -16,12 +16,15 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"hearth/server/checkpoint"
 	"hearth/server/heapfloor"
 	"hearth/server/relay"
 )
 
 func main() {
-	app := pocketbase.New()
+	// SQLite's checkpoints run in the background instead of inside every 78th post (see checkpoint)
+	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: checkpoint.Connect})
+	checkpoint.Register(app)
 
 	flags := app.RootCmd.PersistentFlags()
 	hooksDir := flags.String("hooksDir", "pb_hooks", "the directory with the JS app hooks")

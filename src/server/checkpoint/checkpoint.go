@@ -1,0 +1,73 @@
+// Package checkpoint moves SQLite's WAL checkpoints out of the requests that commit.
+//
+// Why: SQLite copies the write-ahead log back into the database (and syncs it) inside whichever
+// commit takes the log past wal_autocheckpoint pages, 1,000 by default. A Hearth post writes about
+// 13 pages, so every 78th post paid about 4 ms for it, in the middle of its delivery
+// (BENCHMARKS.md, "the fan-out tail"). Here connections checkpoint only as a backstop (at
+// BackstopPages), and a goroutine runs a passive checkpoint every Interval from a reading
+// connection: it never blocks writers or readers, and the log stays short.
+package checkpoint
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// BackstopPages is wal_autocheckpoint on every connection: reached only if the background
+// checkpoints stop or fall far behind.
+const BackstopPages = 20000
+
+// Interval is how often the background checkpoint runs.
+const Interval = time.Second
+
+// pragmas are PocketBase v0.39.11's own (core.DefaultDBConnect) plus the backstop; the tests
+// check that every other setting matches PocketBase's.
+const pragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_pragma=wal_autocheckpoint(20000)"
+
+// Connect opens a database the way PocketBase does, with the backstop; for pocketbase.Config.
+func Connect(dbPath string) (*dbx.DB, error) {
+	return dbx.Open("sqlite", dbPath+pragmas)
+}
+
+// Register starts the background checkpoints when the app starts serving and stops them when it
+// terminates.
+func Register(app core.App) {
+	ctx, stop := context.WithCancel(context.Background())
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		go run(ctx, e.App)
+		return e.Next()
+	})
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		stop()
+		return e.Next()
+	})
+}
+
+func run(ctx context.Context, app core.App) {
+	tick := time.NewTicker(Interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			Passive(app)
+		}
+	}
+}
+
+// Passive checkpoints both of PocketBase's databases as far as it can without waiting.
+func Passive(app core.App) {
+	for name, db := range map[string]dbx.Builder{"data": app.DB(), "auxiliary": app.AuxDB()} {
+		if db == nil {
+			continue
+		}
+		if _, err := db.NewQuery("PRAGMA wal_checkpoint(PASSIVE)").Execute(); err != nil {
+			app.Logger().Warn("Background WAL checkpoint failed", slog.String("db", name), slog.String("error", err.Error()))
+		}
+	}
+}
