@@ -8,21 +8,28 @@
 // subscribers, 8 of 100 posts (BENCHMARKS.md, "GC and the fan-out tail"). Below Floor the heap
 // may grow to Floor before a collection; above it Go's default applies, so a large heap (10,000
 // live connections) is collected exactly as before and memory per connection does not change.
+//
+// After each collection (a finalizer that re-arms itself) GOGC is set from the live heap Go's own
+// metrics report. Not bytedance/gopkg's gctuner: it reads HeapInuse in that finalizer, before the
+// heap is swept, so it saw 50 to 85 MB where 21 MB was live and collected at 49 to 84 MB instead
+// of the floor (bench/post-alone.mjs).
 package heapfloor
 
 import (
 	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
-
-	"github.com/bytedance/gopkg/util/gctuner"
+	"sync"
+	"sync/atomic"
 )
 
 // DefaultFloorMB is the heap size below which collections wait (HEARTH_GC_HEAP_MB).
 const DefaultFloorMB = 192
 
-// maxPercent bounds how far GOGC is raised: 1000 % of the smallest live heap Hearth has (about 21
-// MB) is the floor itself, so a tiny heap cannot ask for more than the floor.
-const maxPercent = 1000
+// maxPercent only keeps the arithmetic in range for a nearly empty heap: the floor is the bound.
+const maxPercent = 100000
 
 // FloorFromEnv reads HEARTH_GC_HEAP_MB; 0 turns the floor off. An explicit GOGC (the operator's own
 // choice) also turns it off.
@@ -44,16 +51,52 @@ func FloorFromEnv() (bytes uint64, on bool) {
 	return uint64(mb) << 20, true
 }
 
-// Start applies the floor: after every collection GOGC is set so that the next one starts when
-// the heap reaches floor bytes, but never lower than Go's default of 100 (so never more often than
-// without it) and never above maxPercent.
-func Start(floor uint64) {
-	gctuner.SetMinGCPercent(100)
-	gctuner.SetMaxGCPercent(maxPercent)
-	gctuner.Tuning(floor)
+var (
+	floor   atomic.Uint64
+	percent atomic.Uint32
+	armed   sync.Once
+)
+
+// sentinel is garbage from birth: its finalizer runs after every collection. (It holds a pointer
+// so that it is never put in a tiny-allocation block, where a finalizer may never run.)
+type sentinel struct{ _ *byte }
+
+// Start applies the floor (bytes) from the next collection on; calling it again changes the floor.
+func Start(bytes uint64) {
+	floor.Store(bytes)
+	armed.Do(func() {
+		percent.Store(100)
+		runtime.SetFinalizer(&sentinel{}, retune)
+	})
+}
+
+func retune(s *sentinel) {
+	p := percentFor(liveHeap(), floor.Load())
+	if percent.Swap(p) != p {
+		debug.SetGCPercent(int(p))
+	}
+	runtime.SetFinalizer(s, retune)
+}
+
+// percentFor is the GOGC that starts the next collection when the heap reaches floor: never below
+// Go's default of 100 (so never more collections than without the floor).
+func percentFor(live, floor uint64) uint32 {
+	if live == 0 || floor <= 2*live {
+		return 100
+	}
+	return uint32(min((floor-live)*100/live, maxPercent))
+}
+
+func liveHeap() uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
 }
 
 // Percent is the GOGC the floor set last (100 before the first collection).
 func Percent() uint32 {
-	return gctuner.GetGCPercent()
+	return percent.Load()
 }

@@ -45,11 +45,12 @@ func TestStartFollowsTheLiveHeap(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 
 	Start(256 << 20)
-	if p := waitPercent(t, func(p uint32) bool { return p > 100 }); p != maxPercent {
-		t.Fatalf("small heap: GOGC %d, want the cap %d", p, maxPercent)
+	p := waitPercent(t, func(p uint32) bool { return p > 100 })
+	if p <= 100 {
+		t.Fatalf("small heap: GOGC %d, want it raised above 100", p)
 	}
-	if runtimePercent() != maxPercent {
-		t.Fatalf("the runtime's GOGC is %d, want %d", runtimePercent(), maxPercent)
+	if runtimePercent() != p {
+		t.Fatalf("the runtime's GOGC is %d, want %d", runtimePercent(), p)
 	}
 
 	live := make([][]byte, 0, 64)
@@ -61,6 +62,28 @@ func TestStartFollowsTheLiveHeap(t *testing.T) {
 		t.Fatalf("large heap: GOGC %d, want Go's default 100", p)
 	}
 	runtime.KeepAlive(live)
+}
+
+func TestPercentFor(t *testing.T) {
+	const mb = 1 << 20
+	scenarios := []struct {
+		name       string
+		live, want uint64
+	}{
+		{"idle Hearth: up to the floor", 21 * mb, (192 - 21) * 100 / 21},
+		{"half the floor or more: Go's default", 96 * mb, 100},
+		{"over the floor: Go's default", 300 * mb, 100},
+		{"a nearly empty heap: still the floor", 1 * mb, 19100},
+		{"a few bytes: in range", 10, maxPercent},
+		{"nothing measured yet: Go's default", 0, 100},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			if got := percentFor(s.live, 192*mb); uint64(got) != s.want {
+				t.Fatalf("percentFor(%d MB) = %d, want %d", s.live/mb, got, s.want)
+			}
+		})
+	}
 }
 
 func waitPercent(t *testing.T, ok func(uint32) bool) uint32 {
