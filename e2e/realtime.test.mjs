@@ -163,7 +163,7 @@ async function waitForList(page, expected, who, timeout = WAIT) {
  * on purpose, and then only network failures of the realtime connection and of its requests.
  */
 const OUTAGE_NOISE = [
-  /Failed to load resource: net::ERR_[A-Z_]+ \(http:\/\/127\.0\.0\.1:\d+\/(api\/realtime|realtime\/subscriptions|rooms\/[^/]+\/events\?after=\d+)\)$/,
+  /Failed to load resource: net::ERR_[A-Z_]+ \(http:\/\/127\.0\.0\.1:\d+\/(api\/realtime|realtime\/subscriptions|rooms\/[^/]+\/events\?after=\d+&event=[a-z0-9]*)\)$/,
   // a subscription sent with the old server's connection id just before it went away
   /Failed to load resource: the server responded with a status of 404 \(Not Found\) \(http:\/\/127\.0\.0\.1:\d+\/realtime\/subscriptions\)$/,
 ]
@@ -450,7 +450,7 @@ test('a failed subscription or catch-up request is tried again, not left broken'
   }
   const injected = [
     /Failed to load resource: the server responded with a status of 503 \(Service Unavailable\) \(http:\/\/127\.0\.0\.1:\d+\/realtime\/subscriptions\)$/,
-    new RegExp(`Failed to load resource: net::ERR_FAILED \\(http://127\\.0\\.0\\.1:\\d+/rooms/${slug}/events\\?after=\\d+\\)$`),
+    new RegExp(`Failed to load resource: net::ERR_FAILED \\(http://127\\.0\\.0\\.1:\\d+/rooms/${slug}/events\\?after=\\d+&event=[a-z0-9]*\\)$`),
   ]
   bob.problems.splice(0, bob.problems.length, ...bob.problems.filter((p) => !injected.some((re) => re.test(p))))
   assertNoProblems(alice, 'alice')

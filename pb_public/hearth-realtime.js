@@ -1,10 +1,12 @@
 // hearth-realtime: Hearth's htmx extension for live rooms over PocketBase's SSE.
 //
 // Markup declares what to follow: an element with data-topic="rooms/<id>", data-position="<n>"
-// (the room's last event position when the page was rendered) and data-catch-up="<url>".
+// and data-event="<id>" (the room's last event, position and id, when the page was rendered) and
+// data-catch-up="<url>". The id matters after a restore: the server compares it with the event it
+// now has at that position, and a browser whose history is not the server's reloads the room.
 // One EventSource per tab. On every PB_CONNECT the tab subscribes through Hearth's own route
 // (which reads the session cookie and authorizes each topic), then replays what it missed.
-// Events are JSON {html, seq}: each top-level element of html replaces the element with its id,
+// Events are JSON {html, seq, id}: each top-level element of html replaces the element with its id,
 // or is appended to the topic's element; a repeated or old event changes nothing.
 (function () {
   'use strict'
@@ -39,6 +41,7 @@
           topic: topic,
           el: el,
           position: Number(el.getAttribute('data-position') || 0),
+          eventId: el.getAttribute('data-event') || '',
           catchUp: el.getAttribute('data-catch-up'),
           busy: false,
           waiting: [],
@@ -119,8 +122,7 @@
     if (room.busy) return room.waiting.push(event)
     if (event.seq <= room.position) return
     if (event.seq === room.position + 1) {
-      apply(room, event.html)
-      room.position = event.seq
+      advance(room, event)
       return
     }
     // a gap: something was missed; fetch it, then this event
@@ -131,7 +133,8 @@
   function catchUp(room) {
     if (room.busy || !room.catchUp) return
     room.busy = true
-    fetch(room.catchUp + '?after=' + room.position, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    var query = '?after=' + room.position + '&event=' + encodeURIComponent(room.eventId)
+    fetch(room.catchUp + query, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (res) {
         if (!res.ok) throw Object.assign(new Error('catch-up failed: ' + res.status), { status: res.status })
         return res.json()
@@ -139,11 +142,7 @@
       .then(function (data) {
         if (data.reload) return location.reload()
         for (var i = 0; i < data.events.length; i++) {
-          var event = data.events[i]
-          if (event.seq > room.position) {
-            apply(room, event.html)
-            room.position = event.seq
-          }
+          if (data.events[i].seq > room.position) advance(room, data.events[i])
         }
         room.busy = false
         room.retryDelay = 0
@@ -151,20 +150,24 @@
         room.waiting = []
         for (var j = 0; j < waiting.length; j++) {
           // anything still ahead of us after the replay is applied in order
-          if (waiting[j].seq > room.position) {
-            apply(room, waiting[j].html)
-            room.position = waiting[j].seq
-          }
+          if (waiting[j].seq > room.position) advance(room, waiting[j])
         }
       })
       .catch(function (err) {
         room.busy = false
+        // the room is gone or closed to us (a replaced database, a removal): show what is true now
+        if (err.status && err.status < 500 && err.status !== 429) return location.reload()
         // a network error or a server error (a restart): try again, or the missed events stay
         // missing until the next live event shows the gap
-        if (err.status && err.status < 500) return
         room.retryDelay = Math.min((room.retryDelay || 500) * 2, 15000)
         setTimeout(function () { if (rooms[room.topic] === room) catchUp(room) }, room.retryDelay)
       })
+  }
+
+  function advance(room, event) {
+    apply(room, event.html)
+    room.position = event.seq
+    room.eventId = event.id || ''
   }
 
   function apply(room, html) {

@@ -20,32 +20,51 @@ onRecordUpdate((e) => {
   e.next()
 }, 'messages')
 
-// Every change in a room is rendered once and published to the people who may read it, whichever
-// way it was made (Hearth's pages, PocketBase's REST API or dashboard).
-onRecordAfterCreateSuccess((e) => {
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.messageCreated(e.app, e.record)
+// Every change in a room is rendered once and recorded as the room's next event in the change's
+// own transaction (the execute hooks run inside one: src/server/roomtx), whichever way it was made
+// (Hearth's pages, PocketBase's REST API or dashboard). The event reaches the relay only after
+// the commit (after-success hooks), so no browser sees a change the database does not keep.
+onRecordCreateExecute((e) => {
+  const hearth = require(`${__hooks}/hearth/hearth.js`)
+  hearth.numberMessage(e.app, e.record)
   e.next()
+  hearth.broadcasts.messageSaved(e.app, e.record)
 }, 'messages')
+
+onRecordUpdateExecute((e) => {
+  e.next()
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.messageSaved(e.app, e.record)
+}, 'messages')
+
+onRecordDeleteExecute((e) => {
+  e.next()
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.messageDeleted(e.app, e.record)
+}, 'messages')
+
+onRecordCreateExecute((e) => {
+  e.next()
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.membersChanged(e.app, e.record)
+}, 'memberships')
+
+onRecordDeleteExecute((e) => {
+  e.next()
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.membersChanged(e.app, e.record)
+}, 'memberships')
+
+onRecordAfterCreateSuccess((e) => {
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.committed(e.app, e.record)
+  e.next()
+}, 'messages', 'memberships')
 
 onRecordAfterUpdateSuccess((e) => {
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.messageUpdated(e.app, e.record)
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.committed(e.app, e.record)
   e.next()
 }, 'messages')
 
 onRecordAfterDeleteSuccess((e) => {
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.messageDeleted(e.app, e.record)
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.committed(e.app, e.record)
   e.next()
-}, 'messages')
-
-onRecordAfterCreateSuccess((e) => {
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.membersChanged(e.app, e.record)
-  e.next()
-}, 'memberships')
-
-onRecordAfterDeleteSuccess((e) => {
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.membersChanged(e.app, e.record)
-  e.next()
-}, 'memberships')
+}, 'messages', 'memberships')
 
 cronAdd('hearth-prune-history', '17 * * * *', () => {
   require(`${__hooks}/hearth/hearth.js`).pruneHistory($app)

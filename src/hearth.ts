@@ -1,7 +1,7 @@
 // The bundle every hook handler require()s: the page runtime, the chat domain and realtime.
 export { servePage } from './runtime/serve'
 export { routes } from './runtime/pages'
-export { prepareMessage } from './chat/messages'
+export { prepareMessage, numberMessage } from './chat/messages'
 export { guard, LIMITS, isLimited, count } from './runtime/limits'
 export * as broadcasts from './chat/broadcasts'
 export { prune as pruneHistory } from './realtime/history'

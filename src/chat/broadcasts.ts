@@ -1,11 +1,16 @@
 // What each change in a room shows to everyone reading it: rendered once, from the partials the
-// room page uses, recorded in the room's history and published. Called from record hooks, so a
-// change made through PocketBase's REST API or dashboard is broadcast too.
+// room page uses, and recorded as the room's next event in the change's own transaction. Called
+// from record hooks, so a change made through PocketBase's REST API or dashboard is broadcast too:
+// the execute hooks record (inside the transaction, see src/server/roomtx) and the after-success
+// hooks hand the event to the relay once it has committed.
 import { renderPartial } from '../runtime/partials'
-import { publishRoomEvent } from '../realtime/history'
+import { recordRoomEvent, forget, handOver, type RoomEvent } from '../realtime/history'
 import { messageOf } from './messages'
 import { roomOf } from './rooms'
 import { countOf } from './members'
+
+/** The record field (never stored: not in the collection) that carries its event to after-success. */
+const PENDING = 'hearthPendingEvent'
 
 function findOrNull(app: any, collection: string, id: string): any | null {
   try {
@@ -15,35 +20,47 @@ function findOrNull(app: any, collection: string, id: string): any | null {
   }
 }
 
+function remember(record: any, event: RoomEvent): void {
+  record.set(PENDING, JSON.stringify(event))
+}
+
 // Renders the message once and keeps the result on the message, for every page that lists it.
 // A plain UPDATE: saving the record would run the message hooks (and broadcast) again.
-function messageHtml(app: any, record: any, room: any): string {
-  const author = findOrNull(app, 'users', record.getString('author'))
+function messageHtml(tx: any, record: any, room: any): string {
+  const author = findOrNull(tx, 'users', record.getString('author'))
   const html = renderPartial('message', { message: messageOf(record, author), room: roomOf(room, '') })
-  app.db().newQuery('UPDATE messages SET fragment = {:html} WHERE id = {:id}').bind({ html, id: record.id }).execute()
+  tx.db().newQuery('UPDATE messages SET fragment = {:html} WHERE id = {:id}').bind({ html, id: record.id }).execute()
   return html
 }
 
-export function messageCreated(app: any, record: any): void {
-  const room = findOrNull(app, 'rooms', record.getString('room'))
+/** messageSaved records a new or edited message's event; an edit blanks the old text in earlier events. */
+export function messageSaved(tx: any, record: any): void {
+  const room = findOrNull(tx, 'rooms', record.getString('room'))
   if (!room) return
-  publishRoomEvent(app, room.id, messageHtml(app, record, room))
+  const event = recordRoomEvent(tx, room.id, messageHtml(tx, record, room), record.id)
+  forget(tx, room.id, record.id, event.id)
+  remember(record, event)
 }
 
-export function messageUpdated(app: any, record: any): void {
-  const room = findOrNull(app, 'rooms', record.getString('room'))
+/** messageDeleted records the removal; no event keeps the deleted text. */
+export function messageDeleted(tx: any, record: any): void {
+  const room = findOrNull(tx, 'rooms', record.getString('room'))
   if (!room) return
-  publishRoomEvent(app, room.id, messageHtml(app, record, room))
+  const event = recordRoomEvent(tx, room.id, renderPartial('message-removed', { id: record.id }), record.id)
+  forget(tx, room.id, record.id, event.id)
+  remember(record, event)
 }
 
-export function messageDeleted(app: any, record: any): void {
-  const room = findOrNull(app, 'rooms', record.getString('room'))
+export function membersChanged(tx: any, record: any): void {
+  const room = findOrNull(tx, 'rooms', record.getString('room'))
   if (!room) return
-  publishRoomEvent(app, room.id, renderPartial('message-removed', { id: record.id }))
+  remember(record, recordRoomEvent(tx, room.id, renderPartial('member-count', { room: roomOf(room, ''), count: countOf(room.id, tx) })))
 }
 
-export function membersChanged(app: any, record: any): void {
-  const room = findOrNull(app, 'rooms', record.getString('room'))
-  if (!room) return
-  publishRoomEvent(app, room.id, renderPartial('member-count', { room: roomOf(room, ''), count: countOf(room.id, app) }))
+/** committed hands a change's recorded event to the relay; called after its transaction committed. */
+export function committed(app: any, record: any): void {
+  const pending = record.get(PENDING)
+  if (typeof pending !== 'string' || !pending) return
+  record.set(PENDING, '')
+  handOver(app, JSON.parse(pending))
 }

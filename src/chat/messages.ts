@@ -59,7 +59,7 @@ export function bodyError(body: string): string | null {
 
 /**
  * prepareMessage runs on every save, from Hearth's pages or from PocketBase's API: it trims the
- * body, renders it, and gives a new message the next position in its room.
+ * body and renders it.
  */
 export function prepareMessage(app: any, record: any, isNew: boolean): void {
   const body = record.getString('body').trim()
@@ -69,10 +69,12 @@ export function prepareMessage(app: any, record: any, isNew: boolean): void {
   record.set('html', renderBody(body))
   // whatever a client sent is never shown: the fragment is rendered by Hearth after the save
   record.set('fragment', '')
-  if (isNew) {
-    record.set('edited', false)
-    record.set('seq', nextMessageSeq(app, record.getString('room')))
-  }
+  if (isNew) record.set('edited', false)
+}
+
+/** numberMessage gives a new message the next position in its room, inside the save's transaction. */
+export function numberMessage(tx: any, record: any): void {
+  record.set('seq', nextMessageSeq(tx, record.getString('room')))
 }
 
 

@@ -1,12 +1,30 @@
 // A room's event history: every event has a position, and a browser that missed some (a dropped
 // connection, a server restart) replays them from the last position it saw.
-import { sendHtml, type Filter } from './publish'
+//
+// An event is recorded inside the transaction of the change it shows (see src/server/roomtx) and
+// handed to the relay only after that transaction commits, so a stored change always has its
+// event and a browser never sees an event the history lacks.
+import { sendHtml } from './publish'
 import { roomTopic } from './topics'
 
 /** A gap longer than this is not replayed: the browser reloads the room instead. */
 export const REPLAY_LIMIT = 500
 /** Events kept per room (more than REPLAY_LIMIT, so every replayable gap is complete). */
 export const KEEP_PER_ROOM = 1000
+
+/** RoomEvent is one recorded event: its id tells this history from any other with the same positions. */
+export interface RoomEvent {
+  id: string
+  room: string
+  seq: number
+  html: string
+}
+
+/** Head is where a room's history stands: its newest position and the id of the event there. */
+export interface Head {
+  position: number
+  eventId: string
+}
 
 /** nextMessageSeq takes the room's next message position in one statement, so no two messages share one. */
 export function nextMessageSeq(app: any, roomId: string): number {
@@ -15,50 +33,84 @@ export function nextMessageSeq(app: any, roomId: string): number {
   return row.lastSeq
 }
 
-/** position is the room's newest event position. */
-export function position(app: any, roomId: string): number {
-  const row = new DynamicModel({ lastEvent: 0 })
-  app.db().newQuery('SELECT lastEvent FROM rooms WHERE id = {:id}').bind({ id: roomId }).one(row)
-  return row.lastEvent
+/** head returns the room's newest event position and that event's id ('' before the first). */
+export function head(app: any, roomId: string): Head {
+  const row = new DynamicModel({ lastEvent: 0, eventId: '' })
+  app.db().newQuery(
+    `SELECT r.lastEvent AS lastEvent, COALESCE(e.id, '') AS eventId
+       FROM rooms r LEFT JOIN room_events e ON e.room = r.id AND e.seq = r.lastEvent
+      WHERE r.id = {:id}`,
+  ).bind({ id: roomId }).one(row)
+  return { position: row.lastEvent, eventId: row.eventId }
 }
 
 /**
- * publishRoomEvent records html as the room's next event and sends it to everyone who may read
- * the room now. Taking the position, recording and handing over to the relay happen in one write
- * transaction: PocketBase runs write transactions one at a time, so a room's events are handed
- * over in position order, and a failure rolls the position back (no gaps). Handing over never
- * waits on a browser (see src/server/relay).
+ * recordRoomEvent records html as the room's next event, in tx: the transaction of the change it
+ * shows. subject names what the event is about (a message id), so that a later change to it can
+ * blank what earlier events showed. Nothing is sent: see handOver.
  */
-export function publishRoomEvent(app: any, roomId: string, html: string, filter?: Filter): number {
-  let at = 0
-  app.runInTransaction((tx: any) => {
-    const row = new DynamicModel({ lastEvent: 0 })
-    tx.db().newQuery('UPDATE rooms SET lastEvent = lastEvent + 1 WHERE id = {:id} RETURNING lastEvent').bind({ id: roomId }).one(row)
-    at = row.lastEvent
-    const event = new Record(tx.findCachedCollectionByNameOrId('room_events'))
-    event.set('room', roomId)
-    event.set('seq', at)
-    event.set('html', html)
-    tx.save(event)
-    sendHtml(tx, roomTopic(roomId), html, filter, at)
-  })
-  return at
+export function recordRoomEvent(tx: any, roomId: string, html: string, subject = ''): RoomEvent {
+  const row = new DynamicModel({ lastEvent: 0 })
+  tx.db().newQuery('UPDATE rooms SET lastEvent = lastEvent + 1 WHERE id = {:id} RETURNING lastEvent').bind({ id: roomId }).one(row)
+  const record = new Record(tx.findCachedCollectionByNameOrId('room_events'))
+  record.set('room', roomId)
+  record.set('seq', row.lastEvent)
+  record.set('html', html)
+  record.set('subject', subject)
+  tx.save(record)
+  return { id: record.id, room: roomId, seq: row.lastEvent, html }
+}
+
+/**
+ * forget blanks what the subject's earlier events showed (an edited message's old text, a deleted
+ * message), keeping their positions: catch-up still brings a browser to the current state, since
+ * the newest event about the subject shows it whole.
+ */
+export function forget(tx: any, roomId: string, subject: string, exceptId: string): void {
+  tx.db().newQuery(
+    "UPDATE room_events SET html = '' WHERE room = {:room} AND subject = {:subject} AND id != {:except} AND html != ''",
+  ).bind({ room: roomId, subject, except: exceptId }).execute()
+}
+
+/** handOver gives a committed event to the relay, which sends it to everyone who may read the room now. */
+export function handOver(app: any, event: RoomEvent): number {
+  return sendHtml(app, roomTopic(event.room), event.html, null, event.seq, event.id)
 }
 
 export interface CatchUp {
   position: number
-  events: { seq: number; html: string }[]
-  /** the gap is too long (or the history changed under the browser): reload the room */
+  eventId: string
+  events: { seq: number; id: string; html: string }[]
+  /** the gap is too long, or the history is not the one the browser saw: reload the room */
   reload: boolean
 }
 
-/** eventsAfter returns the events a browser missed since position `after`. */
-export function eventsAfter(app: any, roomId: string, after: number): CatchUp {
-  const now = position(app, roomId)
-  if (after > now || now - after > REPLAY_LIMIT) return { position: now, events: [], reload: true }
-  const records = app.findRecordsByFilter('room_events', 'room = {:room} && seq > {:after}', 'seq', REPLAY_LIMIT, 0, { room: roomId, after })
-  const events = records.map((r: any) => ({ seq: r.getInt('seq'), html: r.getString('html') }))
-  return { position: now, events, reload: false }
+/**
+ * eventsAfter returns the events a browser missed since position `after`, where it saw the event
+ * `seenId`. A history restored from a backup, or a replaced database, may reuse positions: the
+ * event at `after` then has another id (or is gone), and the browser must reload, not replay.
+ * Browsers always say which event they saw; null (a client that does not) skips that check.
+ */
+export function eventsAfter(app: any, roomId: string, after: number, seenId: string | null): CatchUp {
+  const now = head(app, roomId)
+  const reload = { ...now, events: [], reload: true }
+  if (after > now.position || now.position - after > REPLAY_LIMIT) return reload
+  if (after > 0 && seenId !== null && seenId !== eventIdAt(app, roomId, after)) return reload
+  const rows = arrayOf(new DynamicModel({ seq: 0, id: '', html: '' }))
+  app.db().newQuery('SELECT seq, id, html FROM room_events WHERE room = {:room} AND seq > {:after} ORDER BY seq LIMIT {:limit}')
+    .bind({ room: roomId, after, limit: REPLAY_LIMIT }).all(rows)
+  const events = rows.map((r: any) => ({ seq: r.seq, id: r.id, html: r.html }))
+  return { ...now, events, reload: false }
+}
+
+function eventIdAt(app: any, roomId: string, seq: number): string {
+  const row = new DynamicModel({ id: '' })
+  try {
+    app.db().newQuery('SELECT id FROM room_events WHERE room = {:room} AND seq = {:seq}').bind({ room: roomId, seq }).one(row)
+  } catch {
+    return ''
+  }
+  return row.id
 }
 
 /** prune keeps the newest KEEP_PER_ROOM events of every room. */

@@ -14,13 +14,18 @@ export interface Envelope {
   html: string
   /** the event's position in the room's history, when it has one */
   seq?: number
+  /** the recorded event's id, which tells this history from another that reuses its positions */
+  id?: string
 }
 
-/** sendHtml publishes html on a topic now; seq orders it within its room. Returns the recipients. */
-export function sendHtml(app: any, topic: string, html: string, filter?: Filter | null, seq = 0): number {
+/**
+ * sendHtml publishes html on a topic now; seq orders it within its room. The audience is decided
+ * now, at sending. Returns the recipients.
+ */
+export function sendHtml(app: any, topic: string, html: string, filter?: Filter | null, seq = 0, id = ''): number {
   const roomId = roomOfTopic(topic)
   if (!roomId) throw new Error(`sseSend: unknown topic "${topic}"; Hearth publishes on rooms/<id> only`)
   const audience = roomAudience(app, roomId)
-  const envelope: Envelope = seq ? { html, seq } : { html }
+  const envelope: Envelope = seq ? { html, seq, id } : { html }
   return $relay.publish(topic, JSON.stringify(envelope), roomId, seq, audience.users, audience.anyUser, filter || null)
 }

@@ -1,5 +1,6 @@
-// Command pocketbase is PocketBase v0.39.11 with the JS hooks runtime, JS migrations and one
-// Hearth binding: the realtime relay (see relay/relay.go for why it is in Go).
+// Command pocketbase is PocketBase v0.39.11 with the JS hooks runtime, JS migrations and Hearth's
+// Go bindings: the realtime relay (see relay/relay.go for why it is in Go), room transactions,
+// the heap floor and background checkpoints.
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 	"hearth/server/checkpoint"
 	"hearth/server/heapfloor"
 	"hearth/server/relay"
+	"hearth/server/roomtx"
 )
 
 func main() {
@@ -38,6 +40,9 @@ func main() {
 	app.RootCmd.ParseFlags(os.Args[1:])
 
 	rel := relay.New(app, relay.ConfigFromEnv())
+
+	// every change to a room commits together with its room event (see roomtx)
+	roomtx.Register(app, "messages", "memberships")
 
 	// HEARTH_GC_HEAP_MB (default 192; 0 = off; an explicit GOGC also turns it off): the heap may
 	// grow to that size before Go collects, so collections stop landing on every few posts.

@@ -38,6 +38,9 @@ declare const $relay: {
 declare function onRecordAfterCreateSuccess(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordAfterUpdateSuccess(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordAfterDeleteSuccess(handler: (e: any) => any, ...collections: string[]): void
+declare function onRecordCreateExecute(handler: (e: any) => any, ...collections: string[]): void
+declare function onRecordUpdateExecute(handler: (e: any) => any, ...collections: string[]): void
+declare function onRecordDeleteExecute(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordDelete(handler: (e: any) => any, ...collections: string[]): void
 declare const $dbx: any
 

@@ -38,11 +38,16 @@ async function waitHealthy(url, child, output, ms = 20000) {
 
 /**
  * hooksWithPages copies pb_hooks to a temporary folder and adds fixture pages to its pages/
- * ({ 'relative/path.ejs': 'text' }), so a test can run pages Hearth does not ship.
+ * ({ 'relative/path.ejs': 'text' }), so a test can run pages Hearth does not ship, and fixture
+ * hook files beside hearth.pb.js ({ 'name.pb.js': 'text' }), e.g. to inject a fault.
  */
-function hooksWithPages(extraPages) {
+function hooksWithPages(extraPages = {}, extraHooks = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-hooks-'))
   cpSync(join(ROOT, 'pb_hooks'), dir, { recursive: true })
+  for (const [name, text] of Object.entries(extraHooks)) {
+    if (!/^[\w-]+\.pb\.js$/.test(name)) throw new Error(`extra hook file must be a top-level *.pb.js: ${name}`)
+    writeFileSync(join(dir, name), text)
+  }
   for (const [relative, text] of Object.entries(extraPages)) {
     const file = join(dir, 'pages', relative)
     if (!file.startsWith(join(dir, 'pages') + '/')) throw new Error(`extra page outside pages/: ${relative}`)
@@ -61,9 +66,10 @@ function hooksWithPages(extraPages) {
 export async function startServer(options = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hearth-test-'))
   const port = options.port ?? (await freePort())
-  const hooksDir = options.extraPages ? hooksWithPages(options.extraPages) : join(ROOT, 'pb_hooks')
+  const copied = options.extraPages || options.extraHooks
+  const hooksDir = copied ? hooksWithPages(options.extraPages, options.extraHooks) : join(ROOT, 'pb_hooks')
   // the copied hooks are not beside pb_public, where Hearth looks for it by default
-  const env = options.extraPages ? { HEARTH_PUBLIC_DIR: join(ROOT, 'pb_public'), ...options.env } : options.env
+  const env = copied ? { HEARTH_PUBLIC_DIR: join(ROOT, 'pb_public'), ...options.env } : options.env
   const url = `http://127.0.0.1:${port}`
   let log = ''
   let child
@@ -110,6 +116,12 @@ export async function startServer(options = {}) {
     async halt() {
       await stopChild()
     },
+    /** exited resolves once the running process has ended by itself (a crash, an exit). */
+    exited() {
+      const running = child
+      if (running.exitCode !== null || running.signalCode !== null) return Promise.resolve()
+      return new Promise((resolve) => running.once('exit', () => resolve()))
+    },
     /** start runs the process again after halt() (it does nothing while it runs). */
     async start() {
       if (child && child.exitCode === null && child.signalCode === null) return
@@ -118,7 +130,7 @@ export async function startServer(options = {}) {
     async stop() {
       await stopChild()
       if (!options.dataDir && !options.keepData) rmSync(dataDir, { recursive: true, force: true })
-      if (options.extraPages) rmSync(hooksDir, { recursive: true, force: true })
+      if (copied) rmSync(hooksDir, { recursive: true, force: true })
     },
   }
 }

@@ -3,6 +3,6 @@ module.exports = (ctx) => {
   const { room, record } = ctx.rooms.openRoom(ctx.requireUser(), ctx.params.slug)
   if (ctx.request.method === 'GET') ctx.redirect(`/rooms/${room.slug}`)
   if (ctx.data.message) return { room }
-  const position = ctx.history.position($app, record.id)
-  return { room, ...ctx.messages.history(record.id), position, memberCount: ctx.members.countOf(record.id), paging: false }
+  const head = ctx.history.head($app, record.id)
+  return { room, ...ctx.messages.history(record.id), head, memberCount: ctx.members.countOf(record.id), paging: false }
 }
