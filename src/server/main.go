@@ -63,6 +63,7 @@ func main() {
 		MigrationsDir: *migrationsDir,
 		OnInit: func(vm *goja.Runtime) {
 			vm.Set("$relay", rel)
+			vm.Set("$limitBody", limitBody)
 		},
 	})
 
@@ -86,4 +87,12 @@ func main() {
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// limitBody caps what the page handler may read of a request body: reading past n bytes fails
+// with *http.MaxBytesError ("http: request body too large"), which the page runtime answers with
+// its own 413 page. (PocketBase's bodyLimit middleware answers a too-long Content-Length itself,
+// as JSON, before the page runtime runs.)
+func limitBody(e *core.RequestEvent, n int64) {
+	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, n)
 }
