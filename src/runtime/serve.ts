@@ -4,7 +4,7 @@ import { routes, layoutsFor, loaderFor, pageFile, pagesRoot, errorPageFor } from
 import { renderFile, fileExists } from './templates'
 import { requestOf, formOf, type PageRequest } from './request'
 import { newContext, Halt, HttpError, type PageContext, type ResponseState } from './context'
-import { securityHeaders } from './headers'
+import { securityHeaders, personalHeaders } from './headers'
 import type { Route } from './routes'
 import { join } from './paths'
 import { isCrossSite } from '../accounts/csrf'
@@ -39,6 +39,7 @@ export function servePage(e: any): void {
     route = match.route
     const params = match.params
     const user = currentUser(e, request)
+    if (user) personalHeaders(e)
     const form = STATE_CHANGING.includes(request.method) ? formOf(e) : {}
     const made = newContext(e, request, params, user, form, helpers)
     ctx = made.ctx
@@ -121,6 +122,7 @@ function renderError(e: any, request: PageRequest, ctx: PageContext | null, rout
   if (status === 500) console.error(`[hearth] ${request.method} ${request.path}:`, errorText(err))
   const message = err instanceof HttpError ? err.message : 'Something went wrong on our side. Please try again.'
   const user = ctx ? ctx.user : safeUser(e, request)
+  if (user) personalHeaders(e)
   const made = newContext(e, request, ctx?.params ?? {}, user, ctx?.form ?? {}, helpers)
   try {
     const errorPage = errorPageFor(route)
