@@ -63,8 +63,29 @@ export function requestOf(e: any): PageRequest {
     isHtmx: r.header.get('HX-Request') === 'true',
     ip: e.realIP(),
     host: String(r.host),
-    isHttps: !!r.tls || r.header.get('X-Forwarded-Proto') === 'https',
+    isHttps: !!r.tls || forwardedProto(e) === 'https',
   }
+}
+
+/**
+ * forwardedProto is the scheme a trusted proxy says the browser used (X-Forwarded-Proto), or ''.
+ * It is trusted the way PocketBase's e.realIP() trusts a proxy's address header: only when the
+ * operator configured trusted proxy headers (Settings -> TrustedProxy) and this request carries one
+ * of them, i.e. it came through that proxy. Like realIP() it reads the header's last value and, in
+ * a list, the rightmost entry (the leftmost with "use leftmost IP").
+ */
+function forwardedProto(e: any): string {
+  const proxy = $app.settings().trustedProxy
+  const trusted: string[] = [...(proxy.headers || [])]
+  const header = e.request.header
+  const lastValue = (name: string): string => {
+    const values: string[] = [...(header.values(name) || [])]
+    return values.length ? String(values[values.length - 1]).trim() : ''
+  }
+  if (!trusted.some((name) => lastValue(name) !== '')) return ''
+  const list = lastValue('X-Forwarded-Proto').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)
+  if (!list.length) return ''
+  return proxy.useLeftmostIP ? list[0] : list[list.length - 1]
 }
 
 /** FORM_LIMIT is the largest form body a page accepts: Hearth's forms are a few hundred bytes. */
