@@ -18,6 +18,7 @@ import (
 
 	"hearth/server/checkpoint"
 	"hearth/server/heapfloor"
+	"hearth/server/hiddenemail"
 	"hearth/server/relay"
 )
 
@@ -25,6 +26,8 @@ func main() {
 	// SQLite's checkpoints run in the background instead of inside every 78th post (see checkpoint)
 	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: checkpoint.Connect})
 	checkpoint.Register(app)
+	// only superusers may sort or filter records by a hidden email (see hiddenemail)
+	hiddenemail.Register(app)
 
 	flags := app.RootCmd.PersistentFlags()
 	hooksDir := flags.String("hooksDir", "pb_hooks", "the directory with the JS app hooks")
