@@ -6,9 +6,10 @@ require(`${__hooks}/hearth/hearth.js`).routes()
 
 // Every page and static file outside PocketBase's own /api/ and /_/ routes, which stay more specific.
 // Pages and static files are gzipped when the browser accepts it (PocketBase's own Go middleware;
-// /api/realtime is not under this route, so the SSE stream is untouched).
+// /api/realtime is not under this route, so the SSE stream is untouched). POST bodies are limited to
+// 64 KiB by the page runtime itself (formOf), so a form that is too large gets a 413 page, not JSON.
 routerAdd('GET', '/{path...}', (e) => require(`${__hooks}/hearth/hearth.js`).servePage(e), $apis.gzip())
-routerAdd('POST', '/{path...}', (e) => require(`${__hooks}/hearth/hearth.js`).servePage(e), $apis.bodyLimit(64 << 10))
+routerAdd('POST', '/{path...}', (e) => require(`${__hooks}/hearth/hearth.js`).servePage(e))
 
 onRecordCreate((e) => {
   require(`${__hooks}/hearth/hearth.js`).prepareMessage(e.app, e.record, true)

@@ -21,3 +21,11 @@ export function securityHeaders(e: any): void {
   h.set('Referrer-Policy', 'same-origin')
   h.set('X-Frame-Options', 'DENY')
 }
+
+/**
+ * personalHeaders marks a response rendered for a signed-in person: no cache, shared or the
+ * browser's own, may keep it (a page may still choose its own Cache-Control, as avatars do).
+ */
+export function personalHeaders(e: any): void {
+  e.response.header().set('Cache-Control', 'private, no-store')
+}

@@ -59,3 +59,16 @@ export function loaderFor(route: Route, name: string): Loader | null {
 export function pageFile(route: Route): string {
   return join(pagesRoot(), route.file)
 }
+
+/**
+ * errorPageFor finds the +error.ejs nearest a page, from its folder up to the root (which always has
+ * one), and a route for it so its layouts can be found; route null is the root's.
+ */
+export function errorPageFor(route: Route | null): { file: string; route: Route } {
+  const folders = route?.folders ?? []
+  for (let depth = folders.length; depth > 0; depth--) {
+    const file = join(pagesRoot(), ...folders.slice(0, depth), '+error.ejs')
+    if (modTime(file) !== -1) return { file, route: { file: '+error.ejs', folders: folders.slice(0, depth), segments: [], isIndex: false } }
+  }
+  return { file: join(pagesRoot(), '+error.ejs'), route: { file: '+error.ejs', folders: [], segments: [], isIndex: false } }
+}

@@ -1,4 +1,5 @@
 // A plain view of PocketBase's request event, the part of the page context that describes the request.
+import { HttpError } from './context'
 
 export interface PageRequest {
   method: string
@@ -20,8 +21,10 @@ export interface PageRequest {
 /**
  * parseQuery reads an application/x-www-form-urlencoded string, keeping the first value of each key.
  * Go's url.Values reach goja as an object of its methods, so Hearth reads their encode()d form.
+ * A field that cannot be decoded (a malformed escape, bytes that are not UTF-8) is skipped, or with
+ * strict set, throws a URIError.
  */
-export function parseQuery(encoded: string): Record<string, string> {
+export function parseQuery(encoded: string, strict = false): Record<string, string> {
   const out: Record<string, string> = {}
   if (!encoded) return out
   for (const pair of encoded.split('&')) {
@@ -32,8 +35,8 @@ export function parseQuery(encoded: string): Record<string, string> {
     try {
       const key = decodeURIComponent(rawKey.replace(/\+/g, ' '))
       if (!(key in out)) out[key] = decodeURIComponent(rawValue.replace(/\+/g, ' '))
-    } catch {
-      // a malformed escape: skip that field
+    } catch (err) {
+      if (strict) throw err
     }
   }
   return out
@@ -60,15 +63,64 @@ export function requestOf(e: any): PageRequest {
     isHtmx: r.header.get('HX-Request') === 'true',
     ip: e.realIP(),
     host: String(r.host),
-    isHttps: !!r.tls || r.header.get('X-Forwarded-Proto') === 'https',
+    isHttps: !!r.tls || forwardedProto(e) === 'https',
   }
 }
 
-/** formOf reads a urlencoded or multipart body as raw strings (never coerced to numbers). */
+/**
+ * forwardedProto is the scheme a trusted proxy says the browser used (X-Forwarded-Proto), or ''.
+ * It is trusted the way PocketBase's e.realIP() trusts a proxy's address header: only when the
+ * operator configured trusted proxy headers (Settings -> TrustedProxy) and this request carries one
+ * of them, i.e. it came through that proxy. Like realIP() it reads the header's last value and, in
+ * a list, the rightmost entry (the leftmost with "use leftmost IP").
+ */
+function forwardedProto(e: any): string {
+  const proxy = $app.settings().trustedProxy
+  const trusted: string[] = [...(proxy.headers || [])]
+  const header = e.request.header
+  const lastValue = (name: string): string => {
+    const values: string[] = [...(header.values(name) || [])]
+    return values.length ? String(values[values.length - 1]).trim() : ''
+  }
+  if (!trusted.some((name) => lastValue(name) !== '')) return ''
+  const list = lastValue('X-Forwarded-Proto').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)
+  if (!list.length) return ''
+  return proxy.useLeftmostIP ? list[0] : list[list.length - 1]
+}
+
+/** FORM_LIMIT is the largest form body a page accepts: Hearth's forms are a few hundred bytes. */
+export const FORM_LIMIT = 64 << 10
+
+/**
+ * formOf reads a urlencoded or multipart body as raw strings (never coerced to numbers). A body
+ * that cannot be read (a malformed escape, a cut-off multipart body, text that is not UTF-8) is a
+ * 400, and one over FORM_LIMIT a 413, whether it said its length or came chunked.
+ */
 export function formOf(e: any): Record<string, string> {
   const r = e.request
+  if (r.contentLength > FORM_LIMIT) throw tooLarge()
+  $limitBody(e, FORM_LIMIT)
   const type = String(r.header.get('Content-Type') || '')
-  if (type.startsWith('multipart/form-data')) r.parseMultipartForm(1 << 20)
-  else r.parseForm()
-  return parseQuery(r.postForm.encode())
+  // Go's parser reads the query string too and fails the whole form over a bad escape there; the
+  // query is read (leniently) by requestOf, so the parser sees the body alone
+  const rawQuery = r.url.rawQuery
+  r.url.rawQuery = ''
+  try {
+    if (type.startsWith('multipart/form-data')) r.parseMultipartForm(1 << 20)
+    else r.parseForm()
+  } catch (err) {
+    if (/too large/i.test(String(err))) throw tooLarge()
+    throw new HttpError(400, 'This form could not be read: it was malformed or cut off on the way. Please try again.')
+  } finally {
+    r.url.rawQuery = rawQuery
+  }
+  try {
+    return parseQuery(r.postForm.encode(), true)
+  } catch {
+    throw new HttpError(400, 'This form could not be read: some of its text is not valid UTF-8.')
+  }
+}
+
+function tooLarge(): HttpError {
+  return new HttpError(413, `This form is too large: at most ${FORM_LIMIT >> 10} KB can be sent.`)
 }

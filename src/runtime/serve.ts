@@ -1,10 +1,11 @@
 // The page handler: every GET and POST outside PocketBase's own routes comes through here.
 import { matchRoute, isPrivatePath, isReserved } from './routes'
-import { routes, layoutsFor, loaderFor, pageFile, pagesRoot } from './pages'
+import { routes, layoutsFor, loaderFor, pageFile, pagesRoot, errorPageFor } from './pages'
 import { renderFile, fileExists } from './templates'
 import { requestOf, formOf, type PageRequest } from './request'
 import { newContext, Halt, HttpError, type PageContext, type ResponseState } from './context'
-import { securityHeaders } from './headers'
+import { securityHeaders, personalHeaders } from './headers'
+import type { Route } from './routes'
 import { join } from './paths'
 import { isCrossSite } from '../accounts/csrf'
 import { currentUser } from '../accounts/session'
@@ -18,6 +19,7 @@ export function servePage(e: any): void {
   securityHeaders(e)
   const request = requestOf(e)
   let ctx: PageContext | null = null
+  let route: Route | null = null
   if (isReserved(request.path)) {
     // an /api/ or /_/ URL PocketBase has no route for: answer the way PocketBase does
     e.json(404, { status: 404, message: 'The requested resource wasn\'t found.', data: {} })
@@ -34,8 +36,10 @@ export function servePage(e: any): void {
       }
       throw new HttpError(404, 'There is no page at this address.')
     }
-    const { route, params } = match
+    route = match.route
+    const params = match.params
     const user = currentUser(e, request)
+    if (user) personalHeaders(e)
     const form = STATE_CHANGING.includes(request.method) ? formOf(e) : {}
     const made = newContext(e, request, params, user, form, helpers)
     ctx = made.ctx
@@ -54,7 +58,7 @@ export function servePage(e: any): void {
       if (err.location) e.redirect(err.status, err.location)
       return
     }
-    renderError(e, request, ctx, err)
+    renderError(e, request, ctx, route, err)
   }
 }
 
@@ -108,19 +112,29 @@ function publicDir(): string {
   return process.env.HEARTH_PUBLIC_DIR || join(__hooks, '..', 'pb_public')
 }
 
-function renderError(e: any, request: PageRequest, ctx: PageContext | null, err: unknown): void {
+/**
+ * renderError answers with the +error.ejs nearest the page that failed (the root one by default; a
+ * JSON route keeps a JSON one beside it), in the layouts above it unless htmx asked for a fragment.
+ */
+function renderError(e: any, request: PageRequest, ctx: PageContext | null, route: Route | null, err: unknown): void {
   const status = err instanceof HttpError ? err.status : 500
   const dev = $app.isDev()
   if (status === 500) console.error(`[hearth] ${request.method} ${request.path}:`, errorText(err))
   const message = err instanceof HttpError ? err.message : 'Something went wrong on our side. Please try again.'
-  const base = ctx ?? newContext(e, request, {}, safeUser(e, request), {}, helpers).ctx
+  const user = ctx ? ctx.user : safeUser(e, request)
+  if (user) personalHeaders(e)
+  const made = newContext(e, request, ctx?.params ?? {}, user, ctx?.form ?? {}, helpers)
   try {
-    const route = { file: '+error.ejs', folders: [], segments: [], isIndex: false }
-    const html = render(join(pagesRoot(), '+error.ejs'), request.isHtmx && status !== 500 ? [] : layoutsFor(route), {
-      ...base,
+    const errorPage = errorPageFor(route)
+    const layouts = request.isHtmx && status !== 500 ? [] : layoutsFor(errorPage.route)
+    const html = render(errorPage.file, layouts, {
+      ...(ctx ?? {}),
+      ...made.ctx,
+      ...contextual(made.ctx),
       error: { status, message, detail: dev && status === 500 ? errorText(err) : '' },
-    })
-    e.html(status, html)
+    }, made.state)
+    made.state.status = status
+    respond(e, made.state, html)
   } catch (again) {
     console.error('[hearth] the error page failed too:', errorText(again))
     e.string(status, message)

@@ -19,6 +19,7 @@ import (
 
 	"hearth/server/checkpoint"
 	"hearth/server/heapfloor"
+	"hearth/server/hiddenemail"
 	"hearth/server/relay"
 	"hearth/server/roomtx"
 )
@@ -27,6 +28,8 @@ func main() {
 	// SQLite's checkpoints run in the background instead of inside every 78th post (see checkpoint)
 	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: checkpoint.Connect})
 	checkpoint.Register(app)
+	// only superusers may sort or filter records by a hidden email (see hiddenemail)
+	hiddenemail.Register(app)
 
 	flags := app.RootCmd.PersistentFlags()
 	hooksDir := flags.String("hooksDir", "pb_hooks", "the directory with the JS app hooks")
@@ -68,6 +71,7 @@ func main() {
 		MigrationsDir: *migrationsDir,
 		OnInit: func(vm *goja.Runtime) {
 			vm.Set("$relay", rel)
+			vm.Set("$limitBody", limitBody)
 		},
 	})
 
@@ -91,4 +95,12 @@ func main() {
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// limitBody caps what the page handler may read of a request body: reading past n bytes fails
+// with *http.MaxBytesError ("http: request body too large"), which the page runtime answers with
+// its own 413 page. (PocketBase's bodyLimit middleware answers a too-long Content-Length itself,
+// as JSON, before the page runtime runs.)
+func limitBody(e *core.RequestEvent, n int64) {
+	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, n)
 }

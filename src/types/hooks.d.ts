@@ -35,6 +35,8 @@ declare const $relay: {
   publish(topic: string, data: string, room: string, seq: number, users: string[], anyUser: boolean, filter: ((client: any) => boolean) | null): number
   stats(): Record<string, number>
 }
+/** caps what may be read of e.request.body (src/server/main.go); reading past it throws "request body too large" */
+declare function $limitBody(e: any, bytes: number): void
 declare function onRecordAfterCreateSuccess(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordAfterUpdateSuccess(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordAfterDeleteSuccess(handler: (e: any) => any, ...collections: string[]): void

@@ -191,3 +191,57 @@ test('rooms and accounts are made and changed through Hearth only, not the API',
   assert.equal(renameSelf.status, 403)
   assert.equal((await outsider.get(`/rooms/${publicSlug}`)).status, 200)
 })
+
+test('only superusers may sort or filter people by their hidden email', async () => {
+  // two people whose emails sort the other way round from their usernames
+  const tag = Math.random().toString(16).slice(2, 8)
+  const [first, last] = await Promise.all([signUp(server, `aaa_${tag}`), signUp(server, `zzz_${tag}`)])
+  const [firstId, lastId] = await Promise.all([first, last].map(userIdOf))
+  for (const [id, email] of [[firstId, `zz-${tag}@example.com`], [lastId, `aa-${tag}@example.com`]]) {
+    const set = await api(server, 'PATCH', `/api/collections/users/records/${id}`, { token: server.superuserToken, body: { email } })
+    assert.equal(set.status, 200, set.text)
+  }
+  // and a message by each, to order messages by their authors' emails
+  await postMessage(owner, publicSlug, 'by the owner')
+  const both = q(`id = "${firstId}" || id = "${lastId}"`)
+  const list = (query, token) => api(server, 'GET', `/api/collections/users/records?filter=${both}&${query}`, { token })
+  const order = (res) => res.json.items.map((u) => u.id)
+
+  // the control: sorting by username works for everyone
+  const byName = await list('sort=username', tokenOf(outsider))
+  assert.equal(byName.status, 200, byName.text)
+  assert.deepEqual(order(byName), [firstId, lastId])
+
+  const refused = {
+    'sort=email': `sort=email`,
+    'sort=-email': `sort=-email`,
+    'sort=+email': `sort=${encodeURIComponent('+email')}`,
+    'sort=username,-email': `sort=${encodeURIComponent('username,-email')}`,
+    'sort=email:lower': `sort=${encodeURIComponent('email:lower')}`,
+    'a second sort parameter': `sort=username&sort=email`,
+    "filter email > 'm'": `filter=${q("email > 'm'")}`,
+    'filter inside a group': `filter=${q("(username != '' && email:lower ~ 'a%')")}`,
+  }
+  for (const [what, query] of Object.entries(refused)) {
+    const res = await list(query, tokenOf(outsider))
+    assert.equal(res.status, 400, `${what}: ${res.text}`)
+    assert.match(res.json.message, /Only superusers can sort or filter by email/, what)
+    assert.ok(!res.json.items, what)
+  }
+  // through a relation, on another collection
+  const viaAuthor = await api(server, 'GET', `/api/collections/messages/records?sort=${encodeURIComponent('-author.email')}`, { token: tokenOf(owner) })
+  assert.equal(viaAuthor.status, 400, viaAuthor.text)
+  // PocketBase itself refuses @request fields in a sort or filter (403)
+  const viaRequest = await list(`sort=${encodeURIComponent('@request.auth.email')}`, tokenOf(outsider))
+  assert.ok(viaRequest.status >= 400 && viaRequest.status < 500, viaRequest.text)
+  // text that merely mentions email is fine
+  assert.equal((await list(`sort=username&filter=${q("username != 'email'")}`, tokenOf(outsider))).status, 200)
+
+  // the operator keeps both
+  const sorted = await list('sort=email', server.superuserToken)
+  assert.equal(sorted.status, 200, sorted.text)
+  assert.deepEqual(order(sorted), [lastId, firstId])
+  assert.deepEqual(order(await list('sort=-email', server.superuserToken)), [firstId, lastId])
+  const found = await api(server, 'GET', `/api/collections/users/records?filter=${q(`email = "aa-${tag}@example.com"`)}`, { token: server.superuserToken })
+  assert.deepEqual(order(found), [lastId])
+})

@@ -100,7 +100,7 @@ test("/me/style.css shows a person's actions on their own messages and in the ro
   const res = await v.get('/me/style.css')
   assert.equal(res.status, 200)
   assert.equal(res.headers.get('content-type'), 'text/css; charset=utf-8')
-  assert.equal(res.headers.get('cache-control'), 'private, no-cache')
+  assert.equal(res.headers.get('cache-control'), 'private, no-store')
   assert.match(res.text, new RegExp(`\\.message\\[data-author="${id}"\\] \\.edit-action`))
   assert.match(res.text, new RegExp(`\\.room\\[data-room="${roomId}"\\] \\.delete-action \\{ display: inline-flex; \\}`))
   assert.doesNotMatch(res.text, /<html|<header/)

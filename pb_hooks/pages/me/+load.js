@@ -1,6 +1,6 @@
-// The personal stylesheet: which message actions this person sees. Never cached across people.
+// The personal stylesheet: which message actions this person sees. Like every page rendered for
+// someone signed in, it is sent with Cache-Control: private, no-store (src/runtime/headers.ts).
 module.exports = (ctx) => {
   const user = ctx.requireUser()
-  ctx.response.header('Cache-Control', 'private, no-cache')
   return { ownedRoomIds: ctx.members.ownedRoomIds(user.id) }
 }
