@@ -6,9 +6,12 @@ import type { User } from '../accounts/session'
 import type { PageRequest } from '../runtime/request'
 import { roomOfTopic } from './topics'
 import { canRead } from '../chat/rooms'
+import { SESSION_COOKIE, hashOf } from '../accounts/session'
 
 export const MAX_TOPICS = 20
 const CLIENT_IP_KEY = 'pbRealtimeClientIP'
+/** set by the relay when the connection opens: the SHA-256 of the session cookie its EventSource sent */
+const CLIENT_SESSION_KEY = 'hearthSession'
 
 export function subscribe(request: PageRequest, user: User | null, clientId: string, topics: string[]): string[] {
   if (!user) throw new HttpError(401, 'Log in to receive live updates.')
@@ -19,6 +22,11 @@ export function subscribe(request: PageRequest, user: User | null, clientId: str
     throw new HttpError(404, 'That realtime connection does not exist (any more).')
   }
   if (client.get(CLIENT_IP_KEY) !== request.ip) throw new HttpError(403, 'That realtime connection was opened from another address.')
+  // a connection belongs to the session that opened it: knowing its id is not enough to take it
+  const secret = request.cookie(SESSION_COOKIE) || ''
+  if (!secret || client.get(CLIENT_SESSION_KEY) !== hashOf(secret)) {
+    throw new HttpError(403, 'That realtime connection was opened by another session.')
+  }
   const current = client.get('auth')
   if (current && current.id !== user.id) throw new HttpError(403, 'That realtime connection belongs to someone else.')
   if (topics.length > MAX_TOPICS) throw new HttpError(422, `Subscribe to at most ${MAX_TOPICS} rooms at once.`)

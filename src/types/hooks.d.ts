@@ -34,6 +34,8 @@ declare function onRecordUpdate(handler: (e: any) => any, ...collections: string
 declare const $relay: {
   publish(topic: string, data: string, room: string, seq: number, users: string[], anyUser: boolean, filter: ((client: any) => boolean) | null): number
   stats(): Record<string, number>
+  /** closes every live connection opened with the session whose cookie hashes to hash */
+  disconnectSession(hash: string): number
 }
 /** caps what may be read of e.request.body (src/server/main.go); reading past it throws "request body too large" */
 declare function $limitBody(e: any, bytes: number): void

@@ -4,6 +4,7 @@ import * as members from '../chat/members'
 import * as messages from '../chat/messages'
 import * as users from '../accounts/users'
 import * as session from '../accounts/session'
+import * as passwords from '../accounts/passwords'
 import * as avatars from '../chat/avatars'
 import * as realtime from '../realtime/subscribe'
 import * as history from '../realtime/history'
@@ -32,6 +33,7 @@ export const helpers = {
   messages,
   users,
   session,
+  passwords,
   avatars,
   realtime,
   history,

@@ -194,12 +194,15 @@ test('"log out everywhere" makes every older copy of the session stop working, o
   assert.equal(again.status, 303)
 })
 
-test('logging out of one browser leaves other devices signed in', async () => {
+test('logging out of one browser leaves other devices signed in, and the old cookie is dead', async () => {
   const v = await signUp(server)
   const otherDevice = new Visitor(server)
-  otherDevice.cookies.set('hearth_session', v.sessionToken)
+  assert.equal((await otherDevice.post('/login', { username: v.username, password: PASSWORD })).status, 303)
+  const copy = new Visitor(server)
+  copy.cookies.set('hearth_session', v.sessionToken)
   await v.post('/logout', {})
   assert.equal((await v.get('/rooms')).status, 303)
+  assert.equal((await copy.get('/rooms')).status, 303, 'a copy of the logged-out cookie is refused')
   assert.equal((await otherDevice.get('/rooms')).status, 200)
 })
 

@@ -127,10 +127,11 @@ function withToken(token) {
   return v
 }
 
-test('an API auth token for the same person does work as a session (the control for the next tests)', async () => {
-  const v = alice
-  const res = await withToken(await apiToken(server, v.username)).get('/rooms')
-  assert.equal(res.status, 200)
+test("an API auth token is not a session: only a session's own cookie signs a browser in", async () => {
+  const res = await withToken(await apiToken(server, alice.username)).get('/rooms')
+  assert.equal(res.status, 303)
+  assert.match(res.location, /^\/login/)
+  assert.equal((await withToken(alice.sessionToken).get('/rooms')).status, 200, 'the control: the real cookie works')
 })
 
 test("a real password-reset token from PocketBase's email is not accepted as a session", async () => {

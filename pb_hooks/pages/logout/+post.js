@@ -1,5 +1,5 @@
 module.exports = ({ user, session, form, request, redirect, event }) => {
   if (user && form.everywhere === '1') session.endAllSessions(user.id)
-  session.clearSession(event, request)
+  session.endSession(event, request)
   redirect('/login')
 }

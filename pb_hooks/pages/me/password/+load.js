@@ -1,0 +1,3 @@
+module.exports = (ctx) => {
+  ctx.requireUser()
+}
