@@ -46,6 +46,12 @@ type Config struct {
 	WriteTimeout time.Duration
 	// ReorderWait is how long an event waits for an earlier event of its room (default 300ms).
 	ReorderWait time.Duration
+	// MaxPerIP is how many open connections one client IP may hold; more are refused with 429
+	// (default 50; negative: no cap).
+	MaxPerIP int
+	// MaxPerSession is how many open connections one session cookie may hold (default 12;
+	// negative: no cap). Connections without the cookie count against their IP only.
+	MaxPerSession int
 	// KeepAlive is how long a connection may stay quiet before it gets a no-op event (default
 	// 60s), well under the idle cuts of proxies and of PocketBase's own loop.
 	KeepAlive time.Duration
@@ -68,11 +74,13 @@ func ConfigFromEnv() Config {
 		return n
 	}
 	return Config{
-		QueueSize:    num("HEARTH_RELAY_QUEUE"),
-		QueueBytes:   kib("HEARTH_RELAY_QUEUE_KB"),
-		SendBuffer:   kib("HEARTH_RELAY_SNDBUF_KB"),
-		WriteTimeout: time.Duration(num("HEARTH_RELAY_WRITE_TIMEOUT_MS")) * time.Millisecond,
-		KeepAlive:    time.Duration(num("HEARTH_RELAY_KEEPALIVE_MS")) * time.Millisecond,
+		QueueSize:     num("HEARTH_RELAY_QUEUE"),
+		QueueBytes:    kib("HEARTH_RELAY_QUEUE_KB"),
+		SendBuffer:    kib("HEARTH_RELAY_SNDBUF_KB"),
+		MaxPerIP:      num("HEARTH_LIMIT_CONNECTIONS_PER_IP"),
+		MaxPerSession: num("HEARTH_LIMIT_CONNECTIONS_PER_SESSION"),
+		WriteTimeout:  time.Duration(num("HEARTH_RELAY_WRITE_TIMEOUT_MS")) * time.Millisecond,
+		KeepAlive:     time.Duration(num("HEARTH_RELAY_KEEPALIVE_MS")) * time.Millisecond,
 	}
 }
 
@@ -100,8 +108,14 @@ type Relay struct {
 	out   []delivery
 	kick  chan struct{}
 
-	dropped   atomic.Int64
-	delivered atomic.Int64
+	// open connections by client IP and by session hash, for the caps
+	capsMu     sync.Mutex
+	perIP      map[string]int
+	perSession map[string]int
+
+	dropped      atomic.Int64
+	delivered    atomic.Int64
+	disconnected atomic.Int64 // by DisconnectSession
 }
 
 type delivery struct {
@@ -126,6 +140,12 @@ func New(app core.App, cfg Config) *Relay {
 	if cfg.SendBuffer == 0 {
 		cfg.SendBuffer = 64 << 10
 	}
+	if cfg.MaxPerIP == 0 {
+		cfg.MaxPerIP = 50
+	}
+	if cfg.MaxPerSession == 0 {
+		cfg.MaxPerSession = 12
+	}
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = 10 * time.Second
 	}
@@ -135,7 +155,7 @@ func New(app core.App, cfg Config) *Relay {
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 60 * time.Second
 	}
-	r := &Relay{app: app, cfg: cfg, rooms: map[string]*roomOrder{}, conns: map[string]*conn{}, topics: map[string]map[*conn]struct{}{}, kick: make(chan struct{}, 1)}
+	r := &Relay{app: app, cfg: cfg, rooms: map[string]*roomOrder{}, conns: map[string]*conn{}, topics: map[string]map[*conn]struct{}{}, kick: make(chan struct{}, 1), perIP: map[string]int{}, perSession: map[string]int{}}
 	go r.fanOut()
 	r.bind()
 	return r
@@ -359,5 +379,6 @@ func (r *Relay) Stats() map[string]int64 {
 		"waitingBytes": waitingBytes,
 		"dropped":      r.dropped.Load(),
 		"delivered":    r.delivered.Load(),
+		"disconnected": r.disconnected.Load(),
 	}
 }

@@ -78,7 +78,16 @@ func open(t *testing.T, app core.App, url, userId string, topics ...string) *tab
 
 func openWith(t *testing.T, hc *http.Client, app core.App, url, userId string, topics ...string) *tab {
 	t.Helper()
-	res, err := hc.Get(url + "/api/realtime")
+	req, err := http.NewRequest(http.MethodGet, url+"/api/realtime", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return openRequest(t, hc, app, req, userId, topics...)
+}
+
+func openRequest(t *testing.T, hc *http.Client, app core.App, req *http.Request, userId string, topics ...string) *tab {
+	t.Helper()
+	res, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -213,15 +213,17 @@ func (c *conn) waiting() (events, bytes int) {
 
 // abort stops the connection: its loop returns, and a write it is stuck in fails now rather than
 // at its deadline.
-func (c *conn) abort() {
+func (c *conn) abort() (wasOpen bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	wasOpen = !c.closed
 	c.closed = true
 	c.queue, c.spare, c.bytes = nil, nil, 0
 	if c.deadline != nil {
 		_ = c.deadline.SetWriteDeadline(time.Now())
 	}
 	c.signal()
+	return wasOpen
 }
 
 func (c *conn) finish() {
@@ -260,12 +262,17 @@ func (r *Relay) bind() {
 // returns, so that net/http's buffers and the request's state can be freed while the connection
 // stays open; where that is not possible (HTTP/2) it runs the connection in this handler.
 func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
+	ip, session := e.RealIP(), sessionOf(e.Request)
+	if refusal := r.admit(ip, session); refusal != "" {
+		return refuse(e, refusal)
+	}
 	broker := e.App.SubscriptionsBroker()
 	wrapped := newClient(e.Client)
 	e.Client = wrapped
 	client := e.Client
+	client.Set(SessionKey, session)
 	id := client.Id()
-	c := &conn{client: client, wake: make(chan struct{}, 1)}
+	c := &conn{client: client, wake: make(chan struct{}, 1), ip: ip, session: session}
 	wrapped.relay, wrapped.conn = r, c
 	c.fd.Store(-1)
 	c.lastWrite.Store(time.Now().UnixNano())
@@ -281,6 +288,7 @@ func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
 		wrapped.detach()
 		c.finish()
 		broker.Unregister(id)
+		r.release(ip, session)
 	}
 
 	response := &responseSink{e: e.RequestEvent, client: client, rc: http.NewResponseController(e.Response)}
