@@ -243,6 +243,7 @@ type sink interface {
 }
 
 func (r *Relay) bind() {
+	r.bindSubscribeGuard()
 	r.app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error {
 		// note: PocketBase disables the write deadline for SSE; without one a client that stops
 		// reading holds its connection goroutine in Write forever.
