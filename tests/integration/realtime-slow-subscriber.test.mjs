@@ -48,9 +48,9 @@ test('a subscriber that never reads delays neither the poster nor the other subs
   await healthy.connect()
   assert.equal((await healthy.subscribe([topic])).status, 200)
 
-  // Enough large events to fill the stuck connection's kernel buffers (Linux lets a loopback send
-  // buffer grow to 4 MB) and then its relay queue (16 here): each '<' is escaped to '&lt;', so one
-  // event is about 16 KB.
+  // Enough large events to fill the stuck connection's kernel buffers (the relay keeps its send
+  // buffer small, but without that Linux lets a loopback send buffer grow to 4 MB) and then its
+  // relay queue (16 here): each '<' is escaped to '&lt;', so one event is about 16 KB.
   const body = '<'.repeat(3990)
   const total = 600
   let posted = 0

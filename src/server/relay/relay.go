@@ -35,26 +35,52 @@ import (
 type Config struct {
 	// QueueSize is how many events may wait for one client before it is dropped (default 256).
 	QueueSize int
+	// QueueBytes is how many bytes of events may wait for one client, queued or being written,
+	// before it is dropped (default 1 MiB); one event larger than that is taken when nothing waits.
+	QueueBytes int
+	// SendBuffer is the kernel send buffer (SO_SNDBUF) of every connection the relay takes over
+	// (default 64 KiB; Linux doubles it for its bookkeeping; negative leaves the kernel's own,
+	// which grows to megabytes for a client that does not read).
+	SendBuffer int
 	// WriteTimeout bounds one SSE write; a client that cannot take it is disconnected (default 10s).
 	WriteTimeout time.Duration
 	// ReorderWait is how long an event waits for an earlier event of its room (default 300ms).
 	ReorderWait time.Duration
+	// MaxPerIP is how many open connections one client IP may hold; more are refused with 429
+	// (default 50; negative: no cap).
+	MaxPerIP int
+	// MaxPerSession is how many open connections one session cookie may hold (default 12;
+	// negative: no cap). Connections without the cookie count against their IP only.
+	MaxPerSession int
 	// KeepAlive is how long a connection may stay quiet before it gets a no-op event (default
 	// 60s), well under the idle cuts of proxies and of PocketBase's own loop.
 	KeepAlive time.Duration
 }
 
-// ConfigFromEnv reads HEARTH_RELAY_QUEUE (events), HEARTH_RELAY_WRITE_TIMEOUT_MS and
-// HEARTH_RELAY_KEEPALIVE_MS, for operators and tests; unset means the defaults.
+// ConfigFromEnv reads HEARTH_RELAY_QUEUE (events), HEARTH_RELAY_QUEUE_KB,
+// HEARTH_RELAY_SNDBUF_KB, HEARTH_RELAY_WRITE_TIMEOUT_MS, HEARTH_RELAY_KEEPALIVE_MS,
+// HEARTH_LIMIT_CONNECTIONS_PER_IP and HEARTH_LIMIT_CONNECTIONS_PER_SESSION, for operators and
+// tests; unset means the defaults.
 func ConfigFromEnv() Config {
 	num := func(name string) int {
 		n, _ := strconv.Atoi(os.Getenv(name))
 		return n
 	}
+	kib := func(name string) int {
+		n := num(name)
+		if n > 0 {
+			return n << 10
+		}
+		return n
+	}
 	return Config{
-		QueueSize:    num("HEARTH_RELAY_QUEUE"),
-		WriteTimeout: time.Duration(num("HEARTH_RELAY_WRITE_TIMEOUT_MS")) * time.Millisecond,
-		KeepAlive:    time.Duration(num("HEARTH_RELAY_KEEPALIVE_MS")) * time.Millisecond,
+		QueueSize:     num("HEARTH_RELAY_QUEUE"),
+		QueueBytes:    kib("HEARTH_RELAY_QUEUE_KB"),
+		SendBuffer:    kib("HEARTH_RELAY_SNDBUF_KB"),
+		MaxPerIP:      num("HEARTH_LIMIT_CONNECTIONS_PER_IP"),
+		MaxPerSession: num("HEARTH_LIMIT_CONNECTIONS_PER_SESSION"),
+		WriteTimeout:  time.Duration(num("HEARTH_RELAY_WRITE_TIMEOUT_MS")) * time.Millisecond,
+		KeepAlive:     time.Duration(num("HEARTH_RELAY_KEEPALIVE_MS")) * time.Millisecond,
 	}
 }
 
@@ -82,8 +108,14 @@ type Relay struct {
 	out   []delivery
 	kick  chan struct{}
 
-	dropped   atomic.Int64
-	delivered atomic.Int64
+	// open connections by client IP and by session hash, for the caps
+	capsMu     sync.Mutex
+	perIP      map[string]int
+	perSession map[string]int
+
+	dropped      atomic.Int64
+	delivered    atomic.Int64
+	disconnected atomic.Int64 // by DisconnectSession
 }
 
 type delivery struct {
@@ -102,6 +134,18 @@ func New(app core.App, cfg Config) *Relay {
 	if cfg.QueueSize <= 0 {
 		cfg.QueueSize = 256
 	}
+	if cfg.QueueBytes <= 0 {
+		cfg.QueueBytes = 1 << 20
+	}
+	if cfg.SendBuffer == 0 {
+		cfg.SendBuffer = 64 << 10
+	}
+	if cfg.MaxPerIP == 0 {
+		cfg.MaxPerIP = 50
+	}
+	if cfg.MaxPerSession == 0 {
+		cfg.MaxPerSession = 12
+	}
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = 10 * time.Second
 	}
@@ -111,7 +155,7 @@ func New(app core.App, cfg Config) *Relay {
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 60 * time.Second
 	}
-	r := &Relay{app: app, cfg: cfg, rooms: map[string]*roomOrder{}, conns: map[string]*conn{}, topics: map[string]map[*conn]struct{}{}, kick: make(chan struct{}, 1)}
+	r := &Relay{app: app, cfg: cfg, rooms: map[string]*roomOrder{}, conns: map[string]*conn{}, topics: map[string]map[*conn]struct{}{}, kick: make(chan struct{}, 1), perIP: map[string]int{}, perSession: map[string]int{}}
 	go r.fanOut()
 	r.bind()
 	return r
@@ -267,7 +311,7 @@ func (r *Relay) fanOut() {
 			// backlog in one write, and a connection that cannot keep up overflows and is dropped
 			for _, d := range batch {
 				for _, c := range d.recipients {
-					if !c.enqueue(d.frame, r.cfg.QueueSize) {
+					if !c.enqueue(d.frame, r.cfg.QueueSize, r.cfg.QueueBytes) {
 						r.drop(c)
 					}
 				}
@@ -298,7 +342,7 @@ func (r *Relay) deliver(d delivery) {
 
 func (r *Relay) deliverTo(conns []*conn, f *frame, now int64) {
 	for _, c := range conns {
-		switch c.deliver(f, r.cfg.QueueSize, now) {
+		switch c.deliver(f, r.cfg.QueueSize, r.cfg.QueueBytes, now) {
 		case written:
 			r.delivered.Add(1)
 		case full:
@@ -318,19 +362,23 @@ func (r *Relay) drop(c *conn) {
 func (r *Relay) Stats() map[string]int64 {
 	r.connsMu.RLock()
 	defer r.connsMu.RUnlock()
-	var waiting int64
+	var waiting, waitingBytes int64
 	for _, c := range r.conns {
-		waiting += int64(c.waiting())
+		events, bytes := c.waiting()
+		waiting += int64(events)
+		waitingBytes += int64(bytes)
 	}
 	r.topicsMu.RLock()
 	topics := int64(len(r.topics))
 	r.topicsMu.RUnlock()
 	return map[string]int64{
-		"topics":    topics,
-		"clients":   int64(r.app.SubscriptionsBroker().TotalClients()),
-		"queues":    int64(len(r.conns)),
-		"waiting":   waiting,
-		"dropped":   r.dropped.Load(),
-		"delivered": r.delivered.Load(),
+		"topics":       topics,
+		"clients":      int64(r.app.SubscriptionsBroker().TotalClients()),
+		"queues":       int64(len(r.conns)),
+		"waiting":      waiting,
+		"waitingBytes": waitingBytes,
+		"dropped":      r.dropped.Load(),
+		"delivered":    r.delivered.Load(),
+		"disconnected": r.disconnected.Load(),
 	}
 }

@@ -39,6 +39,9 @@ var pingFrame = newFrame([]byte("event:" + PingEvent + "\ndata:{}\n\n"))
 type conn struct {
 	client subscriptions.Client
 	wake   chan struct{}
+	// ip and session (the hex SHA-256 of the hearth_session cookie, "" without one) are what the
+	// connection counts against in the relay's caps, and what DisconnectSession looks for
+	ip, session string
 
 	// wmu is held by whoever writes to the socket: the connection's loop, or the fan-out writing
 	// straight to fd (the socket of a connection the relay took over, -1 otherwise; it is set to
@@ -47,28 +50,41 @@ type conn struct {
 	fd        atomic.Int64
 	lastWrite atomic.Int64 // unix ns
 
-	mu       sync.Mutex
-	queue    []*frame
-	spare    []*frame
+	mu    sync.Mutex
+	queue []*frame
+	spare []*frame
+	// bytes counts what waits for the socket: the queue, plus the batch the loop is writing
+	// (taken off the queue but not yet sent), so a connection stuck in a write cannot take a
+	// second queue's worth on top of it
+	bytes    int
 	closed   bool
 	deadline interface{ SetWriteDeadline(time.Time) error } // nil once the connection is done
 }
 
-// enqueue adds a frame without blocking; false means the queue is full.
-func (c *conn) enqueue(f *frame, limit int) bool {
+// enqueue adds a frame without blocking; false means the queue is full: limit events, or limit
+// bytes (a single frame larger than that is taken only when nothing else waits).
+func (c *conn) enqueue(f *frame, limit, limitBytes int) bool {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
 		return true
 	}
-	if len(c.queue) >= limit {
+	if !c.fitsLocked(len(f.chunk), limit, limitBytes) {
 		c.mu.Unlock()
 		return false
 	}
 	c.queue = append(c.queue, f)
+	c.bytes += len(f.chunk)
 	c.mu.Unlock()
 	c.signal()
 	return true
+}
+
+func (c *conn) fitsLocked(size, limit, limitBytes int) bool {
+	if len(c.queue) >= limit {
+		return false
+	}
+	return c.bytes == 0 || c.bytes+size <= limitBytes
 }
 
 func (c *conn) signal() {
@@ -88,30 +104,33 @@ const (
 
 // deliver writes a frame at once when the connection has nothing else waiting and its socket
 // takes it without blocking (the common case: no goroutine is woken, no poller involved);
-// otherwise it queues the frame, or the rest of it, for the connection's loop.
-func (c *conn) deliver(f *frame, limit int, now int64) outcome {
+// otherwise it queues the frame, or the rest of it, for the connection's loop. Either way what
+// waits stays within the limits.
+func (c *conn) deliver(f *frame, limit, limitBytes int, now int64) outcome {
 	if c.fd.Load() >= 0 && c.wmu.TryLock() {
 		c.mu.Lock()
-		idle := !c.closed && len(c.queue) == 0
+		idle := !c.closed && len(c.queue) == 0 && c.bytes == 0
 		c.mu.Unlock()
 		if fd := c.fd.Load(); idle && fd >= 0 {
 			n := writeNonBlocking(int(fd), f.chunk)
+			c.lastWrite.Store(now)
 			if n == len(f.chunk) {
-				c.lastWrite.Store(now)
 				c.wmu.Unlock()
 				return written
 			}
-			// the socket is full, or failing: the loop writes the rest (and finds any error)
-			c.mu.Lock()
-			c.queue = append(c.queue, &frame{chunk: f.chunk[n:]})
-			c.mu.Unlock()
+			// the socket is full, or failing: the loop writes the rest (and finds any error).
+			// note: queued before wmu is released, so that no other write (a keep-alive) lands
+			// inside this chunk
+			ok := c.enqueue(&frame{chunk: f.chunk[n:]}, limit, limitBytes)
 			c.wmu.Unlock()
-			c.signal()
+			if !ok {
+				return full
+			}
 			return queued
 		}
 		c.wmu.Unlock()
 	}
-	if !c.enqueue(f, limit) {
+	if !c.enqueue(f, limit, limitBytes) {
 		return full
 	}
 	return queued
@@ -159,28 +178,57 @@ func (c *conn) recycle(batch []*frame) {
 	c.mu.Unlock()
 }
 
-func (c *conn) waiting() int {
+// writePart is about how much the loop writes at once from a backlog (see loop).
+const writePart = 64 << 10
+
+// partOf is the first frames of batch up to writePart bytes, at least one.
+func partOf(batch []*frame) []*frame {
+	n, size := 1, len(batch[0].chunk)
+	for n < len(batch) && size+len(batch[n].chunk) <= writePart {
+		size += len(batch[n].chunk)
+		n++
+	}
+	return batch[:n]
+}
+
+// sent releases the bytes of a batch the loop has written.
+func (c *conn) sent(batch []*frame) {
+	n := 0
+	for _, f := range batch {
+		n += len(f.chunk)
+	}
+	c.mu.Lock()
+	if !c.closed {
+		c.bytes -= n
+	}
+	c.mu.Unlock()
+}
+
+// waiting is what waits for the socket: events queued, and bytes queued or being written.
+func (c *conn) waiting() (events, bytes int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.queue)
+	return len(c.queue), c.bytes
 }
 
 // abort stops the connection: its loop returns, and a write it is stuck in fails now rather than
 // at its deadline.
-func (c *conn) abort() {
+func (c *conn) abort() (wasOpen bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	wasOpen = !c.closed
 	c.closed = true
-	c.queue, c.spare = nil, nil
+	c.queue, c.spare, c.bytes = nil, nil, 0
 	if c.deadline != nil {
 		_ = c.deadline.SetWriteDeadline(time.Now())
 	}
 	c.signal()
+	return wasOpen
 }
 
 func (c *conn) finish() {
 	c.mu.Lock()
-	c.closed, c.deadline, c.queue, c.spare = true, nil, nil, nil
+	c.closed, c.deadline, c.queue, c.spare, c.bytes = true, nil, nil, nil, 0
 	c.mu.Unlock()
 }
 
@@ -195,6 +243,7 @@ type sink interface {
 }
 
 func (r *Relay) bind() {
+	r.bindSubscribeGuard()
 	r.app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error {
 		// note: PocketBase disables the write deadline for SSE; without one a client that stops
 		// reading holds its connection goroutine in Write forever.
@@ -214,12 +263,17 @@ func (r *Relay) bind() {
 // returns, so that net/http's buffers and the request's state can be freed while the connection
 // stays open; where that is not possible (HTTP/2) it runs the connection in this handler.
 func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
+	ip, session := e.RealIP(), sessionOf(e.Request)
+	if refusal := r.admit(ip, session); refusal != "" {
+		return refuse(e, refusal)
+	}
 	broker := e.App.SubscriptionsBroker()
 	wrapped := newClient(e.Client)
 	e.Client = wrapped
 	client := e.Client
+	client.Set(SessionKey, session)
 	id := client.Id()
-	c := &conn{client: client, wake: make(chan struct{}, 1)}
+	c := &conn{client: client, wake: make(chan struct{}, 1), ip: ip, session: session}
 	wrapped.relay, wrapped.conn = r, c
 	c.fd.Store(-1)
 	c.lastWrite.Store(time.Now().UnixNano())
@@ -235,6 +289,7 @@ func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
 		wrapped.detach()
 		c.finish()
 		broker.Unregister(id)
+		r.release(ip, session)
 	}
 
 	response := &responseSink{e: e.RequestEvent, client: client, rc: http.NewResponseController(e.Response)}
@@ -247,7 +302,7 @@ func (r *Relay) serve(e *core.RealtimeConnectRequestEvent) error {
 		return nil
 	}
 
-	if raw := takeOver(e, client); raw != nil {
+	if raw := takeOver(e, client, r.cfg.SendBuffer); raw != nil {
 		c.mu.Lock()
 		if !c.closed {
 			c.deadline = raw
@@ -330,8 +385,14 @@ func (r *Relay) loop(app core.App, c *conn, out sink, gone <-chan struct{}, maxA
 			c.wmu.Lock()
 			batch, ok := c.take()
 			var err error
-			if ok && len(batch) > 0 {
-				err = write(batch)
+			// note: written in parts of about writePart bytes (one write each, however many
+			// events), each released from the connection's byte count once written, so a long
+			// backlog does not hold the whole queue's worth until its last byte is out
+			for rest := batch; ok && len(rest) > 0 && err == nil; {
+				part := partOf(rest)
+				err = write(part)
+				c.sent(part)
+				rest = rest[len(part):]
 			}
 			c.wmu.Unlock()
 			if !ok {
@@ -411,7 +472,7 @@ type rawSink struct {
 // takeOver hijacks an HTTP/1.1 connection after PB_CONNECT; nil if it cannot (HTTP/2, tests
 // with recorders). The request and response are not kept: hooks for PocketBase's own messages
 // get a request with the method, URL, host and remote address, and a response writing chunks.
-func takeOver(e *core.RealtimeConnectRequestEvent, client subscriptions.Client) *rawSink {
+func takeOver(e *core.RealtimeConnectRequestEvent, client subscriptions.Client, sendBuffer int) *rawSink {
 	if e.Request.ProtoMajor != 1 {
 		return nil
 	}
@@ -420,6 +481,11 @@ func takeOver(e *core.RealtimeConnectRequestEvent, client subscriptions.Client) 
 	netConn, _, err := http.NewResponseController(e.Response).Hijack()
 	if err != nil {
 		return nil
+	}
+	// note: a small send buffer, so that a client that stops reading fills it (and the relay's
+	// bounded queue after it) soon; left alone, Linux grew it to about 4 MB on such a client
+	if sb, ok := netConn.(interface{ SetWriteBuffer(int) error }); ok && sendBuffer > 0 {
+		_ = sb.SetWriteBuffer(sendBuffer)
 	}
 	req := (&http.Request{
 		Method:     e.Request.Method,
