@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -42,28 +41,7 @@ func dialSmallReceiver(t *testing.T, addr string) net.Conn {
 // stuckSmallTab is stuckTab over a connection with a small receive buffer.
 func stuckSmallTab(t *testing.T, app core.App, url, userId string, topics ...string) net.Conn {
 	t.Helper()
-	conn := dialSmallReceiver(t, strings.TrimPrefix(url, "http://"))
-	if _, err := io.WriteString(conn, "GET /api/realtime HTTP/1.1\r\nHost: relay.test\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 4096)
-	var seen string
-	for !strings.Contains(seen, `"}`) {
-		n, err := conn.Read(buf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		seen += string(buf[:n])
-	}
-	id := seen[strings.Index(seen, `{"clientId":"`)+13:]
-	id = id[:strings.Index(id, `"`)]
-	client, err := app.SubscriptionsBroker().ClientById(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client.Set(apis.RealtimeClientAuthKey, user(userId))
-	client.Subscribe(topics...)
-	return conn
+	return stuckOver(t, app, dialSmallReceiver(t, strings.TrimPrefix(url, "http://")), userId, topics...)
 }
 
 // A client that never reads is cut after a bounded number of published bytes, whatever the event

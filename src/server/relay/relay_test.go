@@ -197,6 +197,12 @@ func stuckTab(t *testing.T, app core.App, url, userId string, topics ...string) 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
+	return stuckOver(t, app, conn, userId, topics...)
+}
+
+// stuckOver opens the stream over conn, signs it in and subscribes it, and reads nothing more.
+func stuckOver(t *testing.T, app core.App, conn net.Conn, userId string, topics ...string) net.Conn {
+	t.Helper()
 	if _, err := io.WriteString(conn, "GET /api/realtime HTTP/1.1\r\nHost: relay.test\r\n\r\n"); err != nil {
 		t.Fatal(err)
 	}
