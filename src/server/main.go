@@ -1,5 +1,6 @@
-// Command pocketbase is PocketBase v0.39.11 with the JS hooks runtime, JS migrations and one
-// Hearth binding: the realtime relay (see relay/relay.go for why it is in Go).
+// Command pocketbase is PocketBase v0.39.11 with the JS hooks runtime, JS migrations and Hearth's
+// Go bindings: the realtime relay (see relay/relay.go for why it is in Go), the rate limiter
+// (limits), the display-name check (names) and the dummy password check (passwords).
 package main
 
 import (
@@ -18,6 +19,9 @@ import (
 
 	"hearth/server/checkpoint"
 	"hearth/server/heapfloor"
+	"hearth/server/limits"
+	"hearth/server/names"
+	"hearth/server/passwords"
 	"hearth/server/relay"
 )
 
@@ -38,6 +42,8 @@ func main() {
 	app.RootCmd.ParseFlags(os.Args[1:])
 
 	rel := relay.New(app, relay.ConfigFromEnv())
+	// one limiter for the whole process: every JS runtime reserves its slots in it
+	limiter := limits.New()
 
 	// HEARTH_GC_HEAP_MB (default 192; 0 = off; an explicit GOGC also turns it off): the heap may
 	// grow to that size before Go collects, so collections stop landing on every few posts.
@@ -63,6 +69,9 @@ func main() {
 		MigrationsDir: *migrationsDir,
 		OnInit: func(vm *goja.Runtime) {
 			vm.Set("$relay", rel)
+			vm.Set("$limits", limiter)
+			vm.Set("$names", map[string]any{"problem": names.Problem, "normalize": names.Normalize})
+			vm.Set("$passwords", map[string]any{"dummyCheck": passwords.DummyCheck})
 		},
 	})
 
