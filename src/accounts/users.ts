@@ -1,6 +1,5 @@
 // Sign-up and log-in of Hearth's people (the PocketBase "users" auth collection).
-import { LIMITS, guard, isLimited, count } from '../runtime/limits'
-import { HttpError } from '../runtime/context'
+import { LIMITS, guard, refund } from '../runtime/limits'
 import { joinLobby } from '../chat/members'
 import type { Errors } from '../web/forms'
 
@@ -16,8 +15,12 @@ export function findUserByUsername(username: string): any | null {
   }
 }
 
-/** signUp creates an account; it returns the new user record or the errors to show. */
+/**
+ * signUp creates an account; it returns the new user record or the errors to show. Every attempt,
+ * refused ones included, counts against the network's sign-up limit, reserved before any work.
+ */
 export function signUp(form: Record<string, string>, ip: string): { record?: any; errors?: Errors } {
+  guard(LIMITS.signups, ip, 'Too many sign-ups from your network. Please try again later.', 'username')
   const username = (form.username || '').trim().toLowerCase()
   const name = (form.name || '').trim()
   const password = form.password || ''
@@ -29,7 +32,6 @@ export function signUp(form: Record<string, string>, ip: string): { record?: any
   else if (password.length > PASSWORD_MAX) errors.password = `Use at most ${PASSWORD_MAX} characters.`
   if (form.passwordConfirm !== password) errors.passwordConfirm = 'The two passwords differ.'
   if (Object.keys(errors).length) return { errors }
-  guard(LIMITS.signups, ip, 'Too many sign-ups from your network. Please try again later.')
   const record = new Record($app.findCachedCollectionByNameOrId('users'))
   record.set('username', username)
   record.set('name', name || username)
@@ -42,13 +44,27 @@ export function signUp(form: Record<string, string>, ip: string): { record?: any
   return { record }
 }
 
-/** logIn checks a username and password; failures count against the IP's limit. */
+/**
+ * checkPassword compares the password with the user's hash, or, for a username nobody has, with a
+ * dummy hash of the same bcrypt cost, so both take as long (timing must not tell who has an account).
+ */
+function checkPassword(record: any | null, password: string): boolean {
+  if (record) return record.validatePassword(password)
+  const cost = $app.findCachedCollectionByNameOrId('users').fields.getByName('password').cost
+  return $passwords.dummyCheck(password, cost)
+}
+
+/**
+ * logIn checks a username and password. Each attempt reserves a slot of the IP's failed log-in
+ * limit before the password is checked, and a success gives it back: once the slots are gone no
+ * password is checked at all, the right one included.
+ */
 export function logIn(form: Record<string, string>, ip: string): { record?: any; errors?: Errors } {
-  if (isLimited(LIMITS.failedLogins, ip)) {
-    throw new HttpError(429, 'Too many failed log-ins from your network. Please wait a few minutes and try again.')
-  }
+  guard(LIMITS.failedLogins, ip, 'Too many failed log-ins from your network. Please wait a few minutes and try again.', 'username')
   const record = findUserByUsername(form.username || '')
-  if (record && record.validatePassword(form.password || '')) return { record }
-  count(LIMITS.failedLogins, ip)
+  if (checkPassword(record, form.password || '')) {
+    refund(LIMITS.failedLogins, ip)
+    return { record }
+  }
   return { errors: { username: 'That username and password do not match.' } }
 }
