@@ -75,3 +75,15 @@ onRecordAuthWithPasswordRequest((e) => {
   e.next()
   hearth.refund(hearth.LIMITS.failedLogins, ip)
 }, 'users')
+
+// A display name set any way (Hearth's sign-up, PocketBase's API or dashboard) is checked and
+// normalised: no control, invisible or unassigned characters; empty means the username.
+onRecordCreate((e) => {
+  require(`${__hooks}/hearth/hearth.js`).settleName(e.record, true)
+  e.next()
+}, 'users')
+
+onRecordUpdate((e) => {
+  require(`${__hooks}/hearth/hearth.js`).settleName(e.record, false)
+  e.next()
+}, 'users')

@@ -15,6 +15,28 @@ export function findUserByUsername(username: string): any | null {
   }
 }
 
+/** nameProblem tells why a display name is refused ('' when it is fine); see src/server/names. */
+export function nameProblem(raw: string): string {
+  return $names.problem(raw)
+}
+
+/** normalizeName is the display name others see: NFC, trimmed, spaces collapsed, else the username. */
+export function normalizeName(raw: string, username: string): string {
+  return $names.normalize(raw) || username
+}
+
+/**
+ * settleName runs on every save of a user, from Hearth's pages or PocketBase's API and dashboard:
+ * a new or changed display name must pass nameProblem, and is stored normalised.
+ */
+export function settleName(record: any, isNew: boolean): void {
+  const raw = record.getString('name')
+  if (!isNew && raw === record.original().getString('name')) return
+  const problem = nameProblem(raw)
+  if (problem) throw new BadRequestError(problem, { name: new ValidationError('invalid_name', problem) })
+  record.set('name', normalizeName(raw, record.getString('username')))
+}
+
 /**
  * signUp creates an account; it returns the new user record or the errors to show. Every attempt,
  * refused ones included, counts against the network's sign-up limit, reserved before any work.
@@ -22,19 +44,20 @@ export function findUserByUsername(username: string): any | null {
 export function signUp(form: Record<string, string>, ip: string): { record?: any; errors?: Errors } {
   guard(LIMITS.signups, ip, 'Too many sign-ups from your network. Please try again later.', 'username')
   const username = (form.username || '').trim().toLowerCase()
-  const name = (form.name || '').trim()
+  const name = form.name || ''
   const password = form.password || ''
   const errors: Errors = {}
   if (!USERNAME.test(username)) errors.username = 'Use 3 to 24 lowercase letters, digits or underscores.'
   else if (findUserByUsername(username)) errors.username = 'That username is taken.'
-  if (name.length > 60) errors.name = 'Keep the display name under 60 characters.'
+  const problem = nameProblem(name)
+  if (problem) errors.name = problem
   if (password.length < PASSWORD_MIN) errors.password = `Use at least ${PASSWORD_MIN} characters.`
   else if (password.length > PASSWORD_MAX) errors.password = `Use at most ${PASSWORD_MAX} characters.`
   if (form.passwordConfirm !== password) errors.passwordConfirm = 'The two passwords differ.'
   if (Object.keys(errors).length) return { errors }
   const record = new Record($app.findCachedCollectionByNameOrId('users'))
   record.set('username', username)
-  record.set('name', name || username)
+  record.set('name', normalizeName(name, username))
   record.set('emailVisibility', false)
   record.setPassword(password)
   $app.runInTransaction((tx: any) => {
