@@ -207,6 +207,10 @@ export const BENCH_ENV = {
   HEARTH_LIMIT_SIGNUPS: '100000/60',
   HEARTH_LIMIT_POSTS: '100000/60',
   HEARTH_LIMIT_FAILED_LOGINS: '100000/60',
+  HEARTH_LIMIT_EDITS: '100000/60',
+  HEARTH_LIMIT_MEMBERSHIPS: '100000/60',
+  HEARTH_LIMIT_ROOMS: '100000/60',
+  HEARTH_LIMIT_SUBSCRIPTIONS: '100000/60',
 }
 
 // A page only the benchmarks add (to a temporary copy of pb_hooks): the relay's counters.
