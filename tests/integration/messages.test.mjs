@@ -10,7 +10,7 @@ let server
 // the same three people throughout (sign-ups are slow); each test makes its own rooms
 let owner, member, outsider
 before(async () => {
-  server = await startServer({ env: { HEARTH_LIMIT_POSTS: '1000/60', HEARTH_LIMIT_SIGNUPS: '1000/3600' } })
+  server = await startServer({ env: { HEARTH_LIMIT_POSTS: '1000/60', HEARTH_LIMIT_SIGNUPS: '1000/3600', HEARTH_LIMIT_ROOMS: '1000/3600', HEARTH_LIMIT_MEMBERSHIPS: '1000/60', HEARTH_LIMIT_EDITS: '1000/60' } })
   ;[owner, member, outsider] = await Promise.all([signUp(server), signUp(server), signUp(server)])
 })
 after(async () => { await server?.stop() })
