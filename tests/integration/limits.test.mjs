@@ -67,9 +67,16 @@ describe('per-person limits, then log-ins on the pages (defaults)', () => {
   })
   after(async () => { await server?.stop() })
 
-  test('60 posts at once from one person through the page: exactly 30 are posted, 30 answer 429', async () => {
+  /** a new member of the room, with what posting through the REST API needs */
+  async function newAuthor() {
     const author = await signUp(server)
     await author.post(`/rooms/${slug}/membership`, {})
+    const token = await apiToken(server, author.username)
+    return { author, token, room: await roomIdOf(author, slug), me: await userIdOf(author) }
+  }
+
+  test('60 posts at once from one person through the page: exactly 30 are posted, 30 answer 429', async () => {
+    const { author } = await newAuthor()
     const { counts } = await all(60, (i) => author.post(`/rooms/${slug}/messages`, { body: `burst ${i}`, nonce: nonce() }))
     assert.deepEqual(counts, { 303: 30, 429: 30 })
     const page = await other.get(`/rooms/${slug}`)
@@ -77,11 +84,7 @@ describe('per-person limits, then log-ins on the pages (defaults)', () => {
   })
 
   test('100 posts at once through the REST API: exactly 30 are created; pages and the API share the limit', async () => {
-    const author = await signUp(server)
-    await author.post(`/rooms/${slug}/membership`, {})
-    const token = await apiToken(server, author.username)
-    const room = await roomIdOf(author, slug)
-    const me = await userIdOf(author)
+    const { author, token, room, me } = await newAuthor()
     await postMessage(author, slug, 'one through the page first')
     const { counts } = await all(100, (i) => api(server, 'POST', '/api/collections/messages/records', {
       token, body: { room, author: me, body: `api burst ${i}` },
@@ -94,11 +97,7 @@ describe('per-person limits, then log-ins on the pages (defaults)', () => {
   })
 
   test('an invalid REST post gives its slot back; a page over the limit keeps the message typed', async () => {
-    const author = await signUp(server)
-    await author.post(`/rooms/${slug}/membership`, {})
-    const token = await apiToken(server, author.username)
-    const room = await roomIdOf(author, slug)
-    const me = await userIdOf(author)
+    const { author, token, room, me } = await newAuthor()
     for (let i = 0; i < 5; i++) {
       const bad = await api(server, 'POST', '/api/collections/messages/records', { token, body: { room, author: me, body: '   ' } })
       assert.equal(bad.status, 400)

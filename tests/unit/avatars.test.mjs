@@ -1,20 +1,11 @@
 // Avatars (src/chat/avatars.ts): two people rarely share one, so a look-alike display name does not
-// come with a look-alike picture. avatars.ts is pure TypeScript, compiled here with esbuild.
+// come with a look-alike picture. avatars.ts is pure TypeScript, compiled with esbuild.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { join } from 'node:path'
-import * as esbuild from 'esbuild'
-import { ROOT } from '../helpers/server.mjs'
+import { importSource } from '../helpers/compile.mjs'
 
-const { outputFiles } = esbuild.buildSync({
-  entryPoints: [join(ROOT, 'src/chat/avatars.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  write: false,
-})
-const { avatarSvg, lookOf } = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`)
+const { avatarSvg, lookOf } = await importSource('chat/avatars.ts')
 
 // PocketBase record ids: 15 characters of a-z0-9
 const newId = () => [...randomBytes(15)].map((b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('')
