@@ -48,7 +48,13 @@ function guardMemberships(userId: string, field?: string): void {
 export function join(roomRecord: any, userId: string): void {
   guardMemberships(userId)
   if (roomRecord.getString('kind') !== 'public') throw new HttpError(403, 'Only the owner can add people to a private room.')
-  if (!membershipOf(roomRecord.id, userId)) addMembership($app, roomRecord.id, userId, 'member')
+  if (membershipOf(roomRecord.id, userId)) return
+  try {
+    addMembership($app, roomRecord.id, userId, 'member')
+  } catch (err) {
+    // the same person joining twice at once: the unique (room, user) index let one through
+    if (!membershipOf(roomRecord.id, userId)) throw err
+  }
 }
 
 /** leave ends the user's membership; an owner stays, so a room is never left without one. */
@@ -57,7 +63,12 @@ export function leave(roomRecord: any, userId: string): void {
   const m = membershipOf(roomRecord.id, userId)
   if (!m) return
   if (m.getString('role') === 'owner') throw new HttpError(403, 'The owner cannot leave the room.')
-  $app.delete(m)
+  try {
+    $app.delete(m)
+  } catch (err) {
+    // the same person leaving twice at once: gone either way
+    if (membershipOf(roomRecord.id, userId)) throw err
+  }
 }
 
 export interface Member {
