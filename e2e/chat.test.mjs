@@ -111,7 +111,7 @@ async function chatFlow(p) {
   }
   const mine = messageItem(page, id)
   assert.equal(await mine.locator('.body').innerText(), body)
-  assert.equal(await mine.locator('.author').innerText(), p.username)
+  assert.equal(await mine.locator('.author').innerText(), `${p.username} @${p.username}`)
   assert.equal(await c.textarea.inputValue(), '', 'the composer is cleared after sending')
   assert.equal(await c.error.count(), 0)
   assert.equal(await page.locator('#messages > li').count(), 1)
@@ -145,7 +145,7 @@ async function chatFlow(p) {
   const inLobby = await otherPostsIn('lobby', `lobby hello from ${other.username} ${uniqueName('m')}`)
   await page.reload()
   const theirItem = messageItem(page, theirs)
-  assert.equal(await theirItem.locator('.author').innerText(), other.username)
+  assert.equal(await theirItem.locator('.author').innerText(), `${other.username} @${other.username}`)
   assert.deepEqual(await visibleActions(theirItem), { edit: false, delete: true }, "someone else's message in my own room")
   assert.deepEqual(await visibleActions(messageItem(page, id)), { edit: true, delete: true }, 'own message after reload')
   await page.goto('/rooms/lobby')

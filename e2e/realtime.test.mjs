@@ -227,7 +227,7 @@ test('a post, an edit and a delete in one tab reach the other without a reload, 
   assert.equal(response.status(), 200, 'alice posted with htmx')
   await messageByText(bob.page, first).waitFor({ timeout: WAIT })
   timings.postSeenByOther = Date.now() - t
-  assert.equal(await messageItem(bob.page, id).locator('.author').innerText(), alice.username)
+  assert.equal(await messageItem(bob.page, id).locator('.author').innerText(), `${alice.username} @${alice.username}`)
   assert.equal(await bob.page.locator('#empty').count(), 0, '"No messages yet" went away live')
 
   // a second post: once bob has it, the first one's event is certainly behind him (events come in order)

@@ -71,25 +71,39 @@ cronAdd('hearth-prune-history', '17 * * * *', () => {
   require(`${__hooks}/hearth/hearth.js`).pruneHistory($app)
 })
 
-// Posts through PocketBase's REST API count against the same per-user limit as the page's form.
+// Posts through PocketBase's REST API count against the same per-user limit as the page's form,
+// reserved before the create; one that fails (invalid, not a member) gives its slot back.
 onRecordCreateRequest((e) => {
   const hearth = require(`${__hooks}/hearth/hearth.js`)
-  if (e.auth) {
-    if (hearth.isLimited(hearth.LIMITS.posts, e.auth.id)) throw new TooManyRequestsError('You are posting too fast.')
-    hearth.count(hearth.LIMITS.posts, e.auth.id)
-  }
-  e.next()
-}, 'messages')
-
-// Failed password log-ins through the REST API count against the same per-IP limit as the page's.
-onRecordAuthWithPasswordRequest((e) => {
-  const hearth = require(`${__hooks}/hearth/hearth.js`)
-  const ip = e.realIP()
-  if (hearth.isLimited(hearth.LIMITS.failedLogins, ip)) throw new TooManyRequestsError('Too many failed log-ins.')
+  const who = e.auth ? e.auth.id : ''
+  if (who && !hearth.take(hearth.LIMITS.posts, who)) throw new TooManyRequestsError('You are posting too fast. Wait a moment, then send again.')
   try {
     e.next()
   } catch (err) {
-    hearth.count(hearth.LIMITS.failedLogins, ip)
+    if (who) hearth.refund(hearth.LIMITS.posts, who)
     throw err
   }
+}, 'messages')
+
+// Password log-ins through the REST API share the per-IP limit of the page's: each reserves a slot
+// before PocketBase checks the password (which, for an unknown username, does a dummy check of its
+// own), and a success gives it back.
+onRecordAuthWithPasswordRequest((e) => {
+  const hearth = require(`${__hooks}/hearth/hearth.js`)
+  const ip = e.realIP()
+  if (!hearth.take(hearth.LIMITS.failedLogins, ip)) throw new TooManyRequestsError('Too many failed log-ins from your network. Please wait a few minutes and try again.')
+  e.next()
+  hearth.refund(hearth.LIMITS.failedLogins, ip)
+}, 'users')
+
+// A display name set any way (Hearth's sign-up, PocketBase's API or dashboard) is checked and
+// normalised: no control, invisible or unassigned characters; empty means the username.
+onRecordCreate((e) => {
+  require(`${__hooks}/hearth/hearth.js`).settleName(e.record, true)
+  e.next()
+}, 'users')
+
+onRecordUpdate((e) => {
+  require(`${__hooks}/hearth/hearth.js`).settleName(e.record, false)
+  e.next()
 }, 'users')

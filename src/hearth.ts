@@ -2,6 +2,7 @@
 export { servePage } from './runtime/serve'
 export { routes } from './runtime/pages'
 export { prepareMessage, numberMessage } from './chat/messages'
-export { guard, LIMITS, isLimited, count } from './runtime/limits'
+export { LIMITS, take, refund } from './runtime/limits'
+export { settleName } from './accounts/users'
 export * as broadcasts from './chat/broadcasts'
 export { prune as pruneHistory } from './realtime/history'

@@ -211,6 +211,10 @@ export const BENCH_ENV = {
   // sessions (up to 10,000 connections), far over the caps that suit one person's browser
   HEARTH_LIMIT_CONNECTIONS_PER_IP: '1000000',
   HEARTH_LIMIT_CONNECTIONS_PER_SESSION: '1000000',
+  HEARTH_LIMIT_EDITS: '100000/60',
+  HEARTH_LIMIT_MEMBERSHIPS: '100000/60',
+  HEARTH_LIMIT_ROOMS: '100000/60',
+  HEARTH_LIMIT_SUBSCRIPTIONS: '100000/60',
 }
 
 // A page only the benchmarks add (to a temporary copy of pb_hooks): the relay's counters.

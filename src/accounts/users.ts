@@ -1,6 +1,5 @@
 // Sign-up and log-in of Hearth's people (the PocketBase "users" auth collection).
-import { LIMITS, guard, isLimited, count } from '../runtime/limits'
-import { HttpError } from '../runtime/context'
+import { LIMITS, guard, refund } from '../runtime/limits'
 import { joinLobby } from '../chat/members'
 import type { Errors } from '../web/forms'
 
@@ -16,23 +15,49 @@ export function findUserByUsername(username: string): any | null {
   }
 }
 
-/** signUp creates an account; it returns the new user record or the errors to show. */
+/** nameProblem tells why a display name is refused ('' when it is fine); see src/server/names. */
+export function nameProblem(raw: string): string {
+  return $names.problem(raw)
+}
+
+/** normalizeName is the display name others see: NFC, trimmed, spaces collapsed, else the username. */
+export function normalizeName(raw: string, username: string): string {
+  return $names.normalize(raw) || username
+}
+
+/**
+ * settleName runs on every save of a user, from Hearth's pages or PocketBase's API and dashboard:
+ * a new or changed display name must pass nameProblem, and is stored normalised.
+ */
+export function settleName(record: any, isNew: boolean): void {
+  const raw = record.getString('name')
+  if (!isNew && raw === record.original().getString('name')) return
+  const problem = nameProblem(raw)
+  if (problem) throw new BadRequestError(problem, { name: new ValidationError('invalid_name', problem) })
+  record.set('name', normalizeName(raw, record.getString('username')))
+}
+
+/**
+ * signUp creates an account; it returns the new user record or the errors to show. Every attempt,
+ * refused ones included, counts against the network's sign-up limit, reserved before any work.
+ */
 export function signUp(form: Record<string, string>, ip: string): { record?: any; errors?: Errors } {
+  guard(LIMITS.signups, ip, 'Too many sign-ups from your network. Please try again later.', 'username')
   const username = (form.username || '').trim().toLowerCase()
-  const name = (form.name || '').trim()
+  const name = form.name || ''
   const password = form.password || ''
   const errors: Errors = {}
   if (!USERNAME.test(username)) errors.username = 'Use 3 to 24 lowercase letters, digits or underscores.'
   else if (findUserByUsername(username)) errors.username = 'That username is taken.'
-  if (name.length > 60) errors.name = 'Keep the display name under 60 characters.'
+  const problem = nameProblem(name)
+  if (problem) errors.name = problem
   if (password.length < PASSWORD_MIN) errors.password = `Use at least ${PASSWORD_MIN} characters.`
   else if (password.length > PASSWORD_MAX) errors.password = `Use at most ${PASSWORD_MAX} characters.`
   if (form.passwordConfirm !== password) errors.passwordConfirm = 'The two passwords differ.'
   if (Object.keys(errors).length) return { errors }
-  guard(LIMITS.signups, ip, 'Too many sign-ups from your network. Please try again later.')
   const record = new Record($app.findCachedCollectionByNameOrId('users'))
   record.set('username', username)
-  record.set('name', name || username)
+  record.set('name', normalizeName(name, username))
   record.set('emailVisibility', false)
   record.setPassword(password)
   $app.runInTransaction((tx: any) => {
@@ -42,13 +67,27 @@ export function signUp(form: Record<string, string>, ip: string): { record?: any
   return { record }
 }
 
-/** logIn checks a username and password; failures count against the IP's limit. */
+/**
+ * checkPassword compares the password with the user's hash, or, for a username nobody has, with a
+ * dummy hash of the same bcrypt cost, so both take as long (timing must not tell who has an account).
+ */
+function checkPassword(record: any | null, password: string): boolean {
+  if (record) return record.validatePassword(password)
+  const cost = $app.findCachedCollectionByNameOrId('users').fields.getByName('password').cost
+  return $passwords.dummyCheck(password, cost)
+}
+
+/**
+ * logIn checks a username and password. Each attempt reserves a slot of the IP's failed log-in
+ * limit before the password is checked, and a success gives it back: once the slots are gone no
+ * password is checked at all, the right one included.
+ */
 export function logIn(form: Record<string, string>, ip: string): { record?: any; errors?: Errors } {
-  if (isLimited(LIMITS.failedLogins, ip)) {
-    throw new HttpError(429, 'Too many failed log-ins from your network. Please wait a few minutes and try again.')
-  }
+  guard(LIMITS.failedLogins, ip, 'Too many failed log-ins from your network. Please wait a few minutes and try again.', 'username')
   const record = findUserByUsername(form.username || '')
-  if (record && record.validatePassword(form.password || '')) return { record }
-  count(LIMITS.failedLogins, ip)
+  if (checkPassword(record, form.password || '')) {
+    refund(LIMITS.failedLogins, ip)
+    return { record }
+  }
   return { errors: { username: 'That username and password do not match.' } }
 }

@@ -1,5 +1,6 @@
 // Memberships: who belongs to a room, and in which role.
 import { HttpError } from '../runtime/context'
+import { LIMITS, guard } from '../runtime/limits'
 import type { Errors } from '../web/forms'
 
 export const LOBBY = 'lobby'
@@ -35,18 +36,39 @@ export function joinLobby(app: any, userId: string): void {
   }
 }
 
+/**
+ * guardMemberships reserves one membership change (joining, leaving, adding or removing someone)
+ * for the person making it: each one is announced to everyone in the room.
+ */
+function guardMemberships(userId: string, field?: string): void {
+  guard(LIMITS.memberships, userId, 'You are joining and leaving rooms too fast. Wait a minute, then try again.', field)
+}
+
 /** join makes the user a member of a public room. */
 export function join(roomRecord: any, userId: string): void {
+  guardMemberships(userId)
   if (roomRecord.getString('kind') !== 'public') throw new HttpError(403, 'Only the owner can add people to a private room.')
-  if (!membershipOf(roomRecord.id, userId)) addMembership($app, roomRecord.id, userId, 'member')
+  if (membershipOf(roomRecord.id, userId)) return
+  try {
+    addMembership($app, roomRecord.id, userId, 'member')
+  } catch (err) {
+    // the same person joining twice at once: the unique (room, user) index let one through
+    if (!membershipOf(roomRecord.id, userId)) throw err
+  }
 }
 
 /** leave ends the user's membership; an owner stays, so a room is never left without one. */
 export function leave(roomRecord: any, userId: string): void {
+  guardMemberships(userId)
   const m = membershipOf(roomRecord.id, userId)
   if (!m) return
   if (m.getString('role') === 'owner') throw new HttpError(403, 'The owner cannot leave the room.')
-  $app.delete(m)
+  try {
+    $app.delete(m)
+  } catch (err) {
+    // the same person leaving twice at once: gone either way
+    if (membershipOf(roomRecord.id, userId)) throw err
+  }
 }
 
 export interface Member {
@@ -73,6 +95,7 @@ function requireOwner(roomRecord: any, userId: string): void {
 /** addMember lets the owner add someone by username. */
 export function addMember(roomRecord: any, ownerId: string, username: string): { errors?: Errors; added?: string } {
   requireOwner(roomRecord, ownerId)
+  guardMemberships(ownerId, 'username')
   const name = (username || '').trim().toLowerCase().replace(/^@/, '')
   let user: any = null
   try {
@@ -89,6 +112,7 @@ export function addMember(roomRecord: any, ownerId: string, username: string): {
 /** removeMember lets the owner remove a member (not themselves). */
 export function removeMember(roomRecord: any, ownerId: string, username: string): void {
   requireOwner(roomRecord, ownerId)
+  guardMemberships(ownerId)
   let user: any
   try {
     user = $app.findFirstRecordByData('users', 'username', username)

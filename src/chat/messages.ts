@@ -1,6 +1,6 @@
 // Messages: a room's history, posting, editing and deleting.
 import { HttpError } from '../runtime/context'
-import { LIMITS, guard } from '../runtime/limits'
+import { LIMITS, guard, refund } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { Errors } from '../web/forms'
 import { renderBody } from './format'
@@ -149,7 +149,7 @@ export function post(user: User, roomRecord: any, form: Record<string, string>):
     const earlier = sentWith(user.id, nonce)
     if (earlier) return { message: loadMessage(earlier) }
   }
-  guard(LIMITS.posts, user.id, 'You are posting too fast. Wait a moment, then send again.')
+  guard(LIMITS.posts, user.id, 'You are posting too fast. Wait a moment, then send again.', 'body')
   const record = new Record($app.findCachedCollectionByNameOrId('messages'))
   record.set('room', roomRecord.id)
   record.set('author', user.id)
@@ -159,6 +159,7 @@ export function post(user: User, roomRecord: any, form: Record<string, string>):
     $app.save(record)
   } catch (err) {
     // the same form sent twice at once: the unique (author, nonce) index let only one through
+    refund(LIMITS.posts, user.id) // nothing new was posted
     const earlier = nonce ? sentWith(user.id, nonce) : null
     if (earlier) return { message: loadMessage(earlier) }
     throw err
@@ -172,6 +173,7 @@ export function edit(user: User, record: any, form: Record<string, string>): { m
   const body = (form.body || '').trim()
   const error = bodyError(body)
   if (error) return { errors: { body: error } }
+  guard(LIMITS.edits, user.id, 'You are editing too fast. Wait a moment, then save again.', 'body')
   if (body !== record.getString('body')) {
     record.set('body', body)
     record.set('edited', true)

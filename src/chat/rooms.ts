@@ -1,5 +1,6 @@
 // Rooms: who can see them, and making new ones.
 import { HttpError } from '../runtime/context'
+import { LIMITS, guard } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { Errors } from '../web/forms'
 import { membershipOf, roleOf } from './members'
@@ -82,6 +83,7 @@ export function slugFrom(name: string): string {
 
 /** createRoom makes a room owned by its creator; it returns the room or the errors to show. */
 export function createRoom(user: User, form: Record<string, string>): { room?: Room; errors?: Errors } {
+  guard(LIMITS.rooms, user.id, 'You have created many rooms recently. Please wait before creating another.', 'name')
   const name = (form.name || '').trim()
   const slug = (form.slug || '').trim().toLowerCase() || slugFrom(name)
   const topic = (form.topic || '').trim()

@@ -2,6 +2,7 @@
 // no cookie and accepts any topic from anyone, so Hearth's pages subscribe through this instead:
 // the user comes from the session cookie and every topic is authorized.
 import { HttpError } from '../runtime/context'
+import { LIMITS, guard } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { PageRequest } from '../runtime/request'
 import { roomOfTopic } from './topics'
@@ -15,6 +16,7 @@ const CLIENT_SESSION_KEY = 'hearthSession'
 
 export function subscribe(request: PageRequest, user: User | null, clientId: string, topics: string[]): string[] {
   if (!user) throw new HttpError(401, 'Log in to receive live updates.')
+  guard(LIMITS.subscriptions, user.id, 'Too many subscribe requests. Wait a minute, then reload the page.')
   let client: any
   try {
     client = $app.subscriptionsBroker().clientById(clientId)

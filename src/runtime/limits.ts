@@ -1,11 +1,24 @@
-// Fixed-window rate limits kept in PocketBase's app store, which every VM shares.
-// Values are plain strings: goja objects must never cross VMs.
+// Rate limits: fixed windows kept by Hearth's Go limiter ($limits, src/server/limits), which every
+// VM shares. Each use RESERVES its slot atomically before the work it limits (a request over the
+// limit does none of it); refund() gives the slot back when the work turns out not to count, such
+// as a log-in that succeeded. (Counters kept in $app.store() with a read and a later write let
+// requests that arrived together all through: 281 password checks where 10 were allowed.)
 import { HttpError } from './context'
 
 export interface Limit {
   name: string
   max: number
   windowSeconds: number
+}
+
+/**
+ * LimitError is a 429. With a field, a form page is shown again with what was typed and the
+ * message next to that field (see serve.ts); without one, the error page says "Slow down".
+ */
+export class LimitError extends HttpError {
+  constructor(message: string, public field?: string) {
+    super(429, message)
+  }
 }
 
 // HEARTH_LIMIT_<NAME>="max/seconds" lets an operator (or a benchmark) change a limit.
@@ -15,39 +28,32 @@ function configured(limit: Limit): Limit {
   return m ? { ...limit, max: Number(m[1]), windowSeconds: Number(m[2]) } : limit
 }
 
+// README.md's operator table lists these; keep the two in step.
 export const LIMITS = {
   failedLogins: { name: 'failed_logins', max: 10, windowSeconds: 600 },
   signups: { name: 'signups', max: 10, windowSeconds: 3600 },
   posts: { name: 'posts', max: 30, windowSeconds: 60 },
+  edits: { name: 'edits', max: 30, windowSeconds: 60 },
+  memberships: { name: 'memberships', max: 20, windowSeconds: 60 },
+  rooms: { name: 'rooms', max: 10, windowSeconds: 3600 },
+  subscriptions: { name: 'subscriptions', max: 60, windowSeconds: 60 },
 } satisfies Record<string, Limit>
 
-function read(key: string, now: number): { count: number; resetAt: number } {
-  const raw = $app.store().get(key)
-  if (typeof raw === 'string') {
-    const [count, resetAt] = raw.split('|').map(Number)
-    if (resetAt > now) return { count, resetAt }
-  }
-  return { count: 0, resetAt: 0 }
-}
-
-/** isLimited tells whether who has used up the limit, without counting this request. */
-export function isLimited(base: Limit, who: string): boolean {
+/** take reserves one use of the limit by who; false when who has none left in this window. */
+export function take(base: Limit, who: string): boolean {
   const limit = configured(base)
-  return read(`limit:${limit.name}:${who}`, Date.now()).count >= limit.max
+  return $limits.take(limit.name, who, limit.max, limit.windowSeconds)
 }
 
-/** count records one use of the limit by who. */
-export function count(base: Limit, who: string): void {
-  const limit = configured(base)
-  const now = Date.now()
-  const key = `limit:${limit.name}:${who}`
-  const current = read(key, now)
-  const resetAt = current.resetAt || now + limit.windowSeconds * 1000
-  $app.store().set(key, `${current.count + 1}|${resetAt}`)
+/** refund gives back one use taken by who in the current window (the work did not count). */
+export function refund(limit: Limit, who: string): void {
+  $limits.refund(limit.name, who)
 }
 
-/** guard throws a 429 when who is over the limit, and counts this use otherwise. */
-export function guard(limit: Limit, who: string, message: string): void {
-  if (isLimited(limit, who)) throw new HttpError(429, message)
-  count(limit, who)
+/**
+ * guard reserves one use of the limit by who, or throws a LimitError (429) with the message;
+ * field names the form field to show it beside.
+ */
+export function guard(limit: Limit, who: string, message: string, field?: string): void {
+  if (!take(limit, who)) throw new LimitError(message, field)
 }

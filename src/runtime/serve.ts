@@ -11,6 +11,8 @@ import { isCrossSite } from '../accounts/csrf'
 import { currentUser } from '../accounts/session'
 import { helpers, contextual } from '../web/helpers'
 import { newCapture, type Capture } from './capture'
+import { LimitError } from './limits'
+import { keptValues } from '../web/forms'
 
 const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE']
 
@@ -48,7 +50,7 @@ export function servePage(e: any): void {
     const method = request.method === 'HEAD' ? 'get' : request.method.toLowerCase()
     const methodLoader = method === 'get' ? null : loaderFor(route, method)
     if (method !== 'get' && !methodLoader) throw new HttpError(405, 'This page does not accept that kind of request.')
-    if (methodLoader) Object.assign(ctx.data, methodLoader(ctx) || {})
+    if (methodLoader) Object.assign(ctx.data, runMethod(methodLoader, ctx, made.state))
     const load = loaderFor(route, 'load')
     if (load) ctx.data = { ...(load(ctx) || {}), ...ctx.data }
     const html = render(pageFile(route), layoutsFor(route), ctx, made.state, capture)
@@ -59,6 +61,20 @@ export function servePage(e: any): void {
       return
     }
     renderError(e, request, ctx, route, err)
+  }
+}
+
+/**
+ * runMethod runs a POST (or other method) loader. Over a limit with a form field, the page is
+ * shown again with 429, what was typed (passwords aside) and the message beside that field.
+ */
+function runMethod(loader: (ctx: PageContext) => any, ctx: PageContext, state: ResponseState): Record<string, any> {
+  try {
+    return loader(ctx) || {}
+  } catch (err) {
+    if (!(err instanceof LimitError) || !err.field) throw err
+    state.status = 429
+    return { errors: { [err.field]: err.message }, values: keptValues(ctx.form) }
   }
 }
 

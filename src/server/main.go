@@ -1,6 +1,7 @@
 // Command pocketbase is PocketBase v0.39.11 with the JS hooks runtime, JS migrations and Hearth's
 // Go bindings: the realtime relay (see relay/relay.go for why it is in Go), room transactions,
-// the heap floor and background checkpoints.
+// the heap floor, background checkpoints, the rate limiter (limits), the display-name check
+// (names), the dummy password check (passwords) and the hidden-email guard.
 package main
 
 import (
@@ -20,6 +21,9 @@ import (
 	"hearth/server/checkpoint"
 	"hearth/server/heapfloor"
 	"hearth/server/hiddenemail"
+	"hearth/server/limits"
+	"hearth/server/names"
+	"hearth/server/passwords"
 	"hearth/server/relay"
 	"hearth/server/roomtx"
 )
@@ -43,6 +47,8 @@ func main() {
 	app.RootCmd.ParseFlags(os.Args[1:])
 
 	rel := relay.New(app, relay.ConfigFromEnv())
+	// one limiter for the whole process: every JS runtime reserves its slots in it
+	limiter := limits.New()
 
 	// every change to a room commits together with its room event (see roomtx)
 	roomtx.Register(app, "messages", "memberships")
@@ -72,6 +78,9 @@ func main() {
 		OnInit: func(vm *goja.Runtime) {
 			vm.Set("$relay", rel)
 			vm.Set("$limitBody", limitBody)
+			vm.Set("$limits", limiter)
+			vm.Set("$names", map[string]any{"problem": names.Problem, "normalize": names.Normalize})
+			vm.Set("$passwords", map[string]any{"dummyCheck": passwords.DummyCheck})
 		},
 	})
 

@@ -39,6 +39,20 @@ declare const $relay: {
 }
 /** caps what may be read of e.request.body (src/server/main.go); reading past it throws "request body too large" */
 declare function $limitBody(e: any, bytes: number): void
+/** Hearth's Go rate limiter (src/server/limits): atomic fixed windows shared by every VM. */
+declare const $limits: {
+  take(name: string, key: string, max: number, windowSeconds: number): boolean
+  refund(name: string, key: string): void
+}
+/** Hearth's display-name check (src/server/names): '' or why not; NFC, trimmed, spaces collapsed. */
+declare const $names: {
+  problem(name: string): string
+  normalize(name: string): string
+}
+/** Always false, after a bcrypt comparison of the given cost (src/server/passwords). */
+declare const $passwords: {
+  dummyCheck(password: string, cost: number): boolean
+}
 declare function onRecordAfterCreateSuccess(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordAfterUpdateSuccess(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordAfterDeleteSuccess(handler: (e: any) => any, ...collections: string[]): void

@@ -10,7 +10,7 @@ let server
 // the same three people throughout (sign-ups are slow); each test makes its own rooms
 let owner, member, outsider
 before(async () => {
-  server = await startServer({ env: { HEARTH_LIMIT_POSTS: '1000/60', HEARTH_LIMIT_SIGNUPS: '1000/3600' } })
+  server = await startServer({ env: { HEARTH_LIMIT_POSTS: '1000/60', HEARTH_LIMIT_SIGNUPS: '1000/3600', HEARTH_LIMIT_ROOMS: '1000/3600', HEARTH_LIMIT_MEMBERSHIPS: '1000/60', HEARTH_LIMIT_EDITS: '1000/60' } })
   ;[owner, member, outsider] = await Promise.all([signUp(server), signUp(server), signUp(server)])
 })
 after(async () => { await server?.stop() })
@@ -55,7 +55,8 @@ test('a posted message is shown in the room as Markdown, with its author, and th
   const page = await owner.get(path)
   const li = messageHtml(page.text, id)
   assert.ok(li, 'the message is on the page')
-  assert.match(li, /<strong class="author">user_[0-9a-f]+<\/strong>/)
+  // the display name and, beside it, the @username nobody else can have
+  assert.match(li, new RegExp(`<strong class="author"><span class="author-name">${owner.username}</span> <span class="handle">@${owner.username}</span></strong>`))
   assert.match(li, /<div class="body"><p><strong>bold<\/strong> move, see <a href="https:\/\/example.com" rel="nofollow noopener noreferrer" target="_blank">https:\/\/example.com<\/a><\/p><\/div>/)
   assert.match(li, new RegExp(`data-author="${await userIdOf(owner)}"`))
   assert.doesNotMatch(page.text, /No messages yet/)

@@ -4,19 +4,10 @@ import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import * as esbuild from 'esbuild'
+import { importSource } from '../helpers/compile.mjs'
 import { ROOT } from '../helpers/server.mjs'
 
-const { outputFiles } = esbuild.buildSync({
-  entryPoints: [join(ROOT, 'src/runtime/routes.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  write: false,
-})
-const { buildRoutes, matchRoute, isPageFile, isPrivatePath, splitPath } = await import(
-  `data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`
-)
+const { buildRoutes, matchRoute, isPageFile, isPrivatePath, splitPath } = await importSource('runtime/routes.ts')
 
 /** the page file answering path, or null */
 function pageFor(files, path) {
