@@ -9,7 +9,7 @@ import { startServerWithSuperuser, api } from '../helpers/admin.mjs'
 let server
 let v
 before(async () => {
-  server = await startServerWithSuperuser({ env: { HEARTH_LIMIT_POSTS: '1000/60' } })
+  server = await startServerWithSuperuser({ env: { HEARTH_LIMIT_POSTS: '1000/60', HEARTH_LIMIT_ROOMS: '1000/60' } })
   v = await signUp(server)
 })
 after(async () => { await server?.stop() })
