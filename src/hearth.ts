@@ -1,4 +1,19 @@
 // The bundle every hook handler require()s: the page runtime, the chat domain and realtime.
+// Loading it wires Hearth into the page runtime, which knows no application of its own.
+import { configure } from './runtime/app'
+import { currentUser } from './accounts/session'
+import { isCrossSite } from './accounts/csrf'
+import { helpers, contextual } from './web/helpers'
+import { sendHtml } from './realtime/publish'
+
+configure({
+  currentUser,
+  isCrossSite,
+  helpers,
+  contextual,
+  publish: (topic, html, filter) => sendHtml($app, topic, html, filter as any),
+})
+
 export { servePage } from './runtime/serve'
 export { routes } from './runtime/pages'
 export { prepareMessage, numberMessage } from './chat/messages'

@@ -1,6 +1,6 @@
 // Changing one's password. It ends every other session and every API token (a new token key),
 // so whoever learned the old password is out everywhere but here.
-import type { Errors } from '../web/forms'
+import type { Errors } from '../runtime/forms'
 import { endAllSessions, type User } from './session'
 import { PASSWORD_MIN, PASSWORD_MAX } from './users'
 

@@ -1,7 +1,7 @@
 // Sign-up and log-in of Hearth's people (the PocketBase "users" auth collection).
 import { LIMITS, guard, refund } from '../runtime/limits'
 import { joinLobby } from '../chat/members'
-import type { Errors } from '../web/forms'
+import type { Errors } from '../runtime/forms'
 
 export const USERNAME = /^[a-z0-9_]{3,24}$/
 export const PASSWORD_MIN = 8

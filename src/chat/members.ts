@@ -1,7 +1,7 @@
 // Memberships: who belongs to a room, and in which role.
 import { HttpError } from '../runtime/context'
 import { LIMITS, guard } from '../runtime/limits'
-import type { Errors } from '../web/forms'
+import type { Errors } from '../runtime/forms'
 
 export const LOBBY = 'lobby'
 

@@ -2,7 +2,7 @@
 import { HttpError } from '../runtime/context'
 import { LIMITS, guard, refund } from '../runtime/limits'
 import type { User } from '../accounts/session'
-import type { Errors } from '../web/forms'
+import type { Errors } from '../runtime/forms'
 import { renderBody } from './format'
 import { membershipOf } from './members'
 import { nextMessageSeq } from '../realtime/history'

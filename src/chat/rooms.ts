@@ -2,7 +2,7 @@
 import { HttpError } from '../runtime/context'
 import { LIMITS, guard } from '../runtime/limits'
 import type { User } from '../accounts/session'
-import type { Errors } from '../web/forms'
+import type { Errors } from '../runtime/forms'
 import { membershipOf, roleOf } from './members'
 
 export type RoomKind = 'public' | 'private'

@@ -2,7 +2,10 @@
 //   sseSend(topic, html, filter?)  sends html now;
 //   sseSend(topic) / sseSend(topic, filter)  sends what the page renders after the call (before
 //   any layout), while the request still gets its whole normal response.
-import { sendHtml, type Filter } from '../realtime/publish'
+import { theApp } from './app'
+
+/** Filter narrows who receives an event (the app decides what it is given). */
+type Filter = unknown
 
 interface Mark {
   offset: number
@@ -24,17 +27,17 @@ export function newCapture(): Capture {
   return {
     sseSend(topic, html, filter) {
       if (typeof html !== 'string') throw new Error('sseSend(topic) captures page output; in a loader pass the html to send')
-      return sendHtml($app, topic, html, filter)
+      return theApp().publish(topic, html, filter)
     },
     __sseSendAt(offset, topic, htmlOrFilter, filter) {
-      if (typeof htmlOrFilter === 'string') return sendHtml($app, topic, htmlOrFilter, filter)
+      if (typeof htmlOrFilter === 'string') return theApp().publish(topic, htmlOrFilter, filter)
       marks.push({ offset, topic, filter: htmlOrFilter })
       return 0
     },
     flush(output) {
       for (const mark of marks) {
         const html = output.slice(mark.offset).trim()
-        if (html) sendHtml($app, mark.topic, html, mark.filter)
+        if (html) theApp().publish(mark.topic, html, mark.filter)
       }
     },
   }

@@ -1,6 +1,5 @@
 // The context every loader and template of one request sees.
 import type { PageRequest } from './request'
-import type { User } from '../accounts/session'
 
 /** HttpError ends a request with an error page of the given status. */
 export class HttpError extends Error {
@@ -14,10 +13,16 @@ export class Halt {
   constructor(public status: number, public location?: string) {}
 }
 
+/** SignedIn is what the runtime knows of whoever is signed in: the application says the rest. */
+export interface SignedIn {
+  id: string
+  [key: string]: any
+}
+
 export interface PageContext {
   request: PageRequest
   params: Record<string, string>
-  user: User | null
+  user: SignedIn | null
   /** posted form fields as raw strings */
   form: Record<string, string>
   /** what the page's loaders returned */
@@ -45,7 +50,7 @@ export function newContext(
   e: any,
   request: PageRequest,
   params: Record<string, string>,
-  user: User | null,
+  user: SignedIn | null,
   form: Record<string, string>,
   helpers: Record<string, any>,
 ): { ctx: PageContext; state: ResponseState } {

@@ -7,12 +7,10 @@ import { newContext, Halt, HttpError, type PageContext, type ResponseState } fro
 import { securityHeaders, personalHeaders } from './headers'
 import type { Route } from './routes'
 import { join } from './paths'
-import { isCrossSite } from '../accounts/csrf'
-import { currentUser } from '../accounts/session'
-import { helpers, contextual } from '../web/helpers'
+import { theApp } from './app'
 import { newCapture, type Capture } from './capture'
 import { LimitError } from './limits'
-import { keptValues } from '../web/forms'
+import { keptValues } from './forms'
 
 const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE']
 
@@ -28,7 +26,8 @@ export function servePage(e: any): void {
     return
   }
   try {
-    if (STATE_CHANGING.includes(request.method) && isCrossSite(request)) {
+    const app = theApp()
+    if (STATE_CHANGING.includes(request.method) && app.isCrossSite(request)) {
       throw new HttpError(403, 'This request came from another site and was refused.')
     }
     const match = matchRoute(routes(), request.path)
@@ -40,13 +39,13 @@ export function servePage(e: any): void {
     }
     route = match.route
     const params = match.params
-    const user = currentUser(e, request)
+    const user = app.currentUser(e, request)
     if (user) personalHeaders(e)
     const form = STATE_CHANGING.includes(request.method) ? formOf(e) : {}
-    const made = newContext(e, request, params, user, form, helpers)
+    const made = newContext(e, request, params, user, form, app.helpers)
     ctx = made.ctx
     const capture = newCapture()
-    Object.assign(ctx, contextual(ctx), { event: e, sseSend: capture.sseSend, __sseSendAt: capture.__sseSendAt })
+    Object.assign(ctx, app.contextual(ctx), { event: e, sseSend: capture.sseSend, __sseSendAt: capture.__sseSendAt })
     const method = request.method === 'HEAD' ? 'get' : request.method.toLowerCase()
     const methodLoader = method === 'get' ? null : loaderFor(route, method)
     if (method !== 'get' && !methodLoader) throw new HttpError(405, 'This page does not accept that kind of request.')
@@ -139,14 +138,14 @@ function renderError(e: any, request: PageRequest, ctx: PageContext | null, rout
   const message = err instanceof HttpError ? err.message : 'Something went wrong on our side. Please try again.'
   const user = ctx ? ctx.user : safeUser(e, request)
   if (user) personalHeaders(e)
-  const made = newContext(e, request, ctx?.params ?? {}, user, ctx?.form ?? {}, helpers)
+  const made = newContext(e, request, ctx?.params ?? {}, user, ctx?.form ?? {}, theApp().helpers)
   try {
     const errorPage = errorPageFor(route)
     const layouts = request.isHtmx && status !== 500 ? [] : layoutsFor(errorPage.route)
     const html = render(errorPage.file, layouts, {
       ...(ctx ?? {}),
       ...made.ctx,
-      ...contextual(made.ctx),
+      ...theApp().contextual(made.ctx),
       error: { status, message, detail: dev && status === 500 ? errorText(err) : '' },
     }, made.state)
     made.state.status = status
@@ -159,7 +158,7 @@ function renderError(e: any, request: PageRequest, ctx: PageContext | null, rout
 
 function safeUser(e: any, request: PageRequest) {
   try {
-    return currentUser(e, request)
+    return theApp().currentUser(e, request)
   } catch {
     return null
   }

@@ -10,7 +10,7 @@ import * as realtime from '../realtime/subscribe'
 import * as history from '../realtime/history'
 import { roomTopic } from '../realtime/topics'
 import { HttpError } from '../runtime/context'
-import { keptValues } from './forms'
+import { keptValues } from '../runtime/forms'
 import pkg from '../../package.json'
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']

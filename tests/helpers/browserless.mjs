@@ -33,7 +33,13 @@ export class Visitor {
       init.headers['Content-Type'] = 'application/x-www-form-urlencoded'
     }
     if (method !== 'GET' && origin) init.headers.Origin = origin
-    const res = await fetch(this.server.url + path, init)
+    let res
+    try {
+      res = await fetch(this.server.url + path, init)
+    } catch (err) {
+      // undici's "fetch failed" hides why: say it
+      throw new Error(`${method} ${path}: ${err.message} (${err.cause?.code ?? ''} ${err.cause?.message ?? ''})`, { cause: err })
+    }
     this.remember(res)
     const text = await res.text()
     return { status: res.status, headers: res.headers, text, location: res.headers.get('location') }

@@ -15,6 +15,7 @@ before(async () => {
   server = await startServer({ env: { HEARTH_SESSION_IDLE_SECONDS: String(IDLE_SECONDS) } })
 })
 after(async () => {
+  if (process.env.HEARTH_TEST_LOGS) console.log(server.logs())
   await server?.stop()
 })
 
