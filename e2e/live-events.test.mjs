@@ -48,25 +48,37 @@ async function personInRoom() {
 
 const seenEvents = (page) => page.evaluate(() => window.__seen.events)
 
+/**
+ * whileAway reloads the room with its subscription held until `during` is done, so whatever
+ * `during` changes reaches the tab by a catch-up. It returns the topic and the position rendered.
+ */
+async function whileAway(person, during) {
+  let release
+  const held = new Promise((resolve) => { release = resolve })
+  await person.context.route('**/realtime/subscriptions', async (route) => { await held; await route.continue() })
+  await Promise.all([person.page.waitForRequest('**/realtime/subscriptions'), person.page.reload()])
+  const list = person.page.locator('#messages')
+  const rendered = { topic: await list.getAttribute('data-topic'), start: Number(await list.getAttribute('data-position')) }
+  await during()
+  release()
+  return rendered
+}
+
+/** The messages shown, by element id, in page order. */
+const shownIds = (page) => page.locator('#messages').evaluate((ol) => [...ol.querySelectorAll('li.message:not(.removed)')].map((li) => li.id))
+
 test('after a catch-up the transport dispatches one hearth:event per missed event, in position order', async () => {
   const { person, slug, elsewhere } = await personInRoom()
   const { page } = person
 
-  // the tab loads the room, but its subscription waits until three posts, an edit and a delete are in
-  let release
-  const held = new Promise((resolve) => { release = resolve })
-  await person.context.route('**/realtime/subscriptions', async (route) => { await held; await route.continue() })
-  await Promise.all([page.waitForRequest('**/realtime/subscriptions'), page.reload()])
-  const list = page.locator('#messages')
-  const topic = await list.getAttribute('data-topic')
-  const start = Number(await list.getAttribute('data-position'))
-
+  // while the tab is away: three posts, an edit and a delete
   const ids = []
-  for (const n of [1, 2, 3]) ids.push(await postMessage(elsewhere, slug, `missed #${n} ${uniqueName('m')}`))
   const edited = `missed #3, edited ${uniqueName('m')}`
-  assert.equal((await elsewhere.post(`/rooms/${slug}/messages/${ids[2]}/edit`, { body: edited })).status, 303)
-  assert.equal((await elsewhere.post(`/rooms/${slug}/messages/${ids[1]}/deletion`, {})).status, 303)
-  release()
+  const { topic, start } = await whileAway(person, async () => {
+    for (const n of [1, 2, 3]) ids.push(await postMessage(elsewhere, slug, `missed #${n} ${uniqueName('m')}`))
+    assert.equal((await elsewhere.post(`/rooms/${slug}/messages/${ids[2]}/edit`, { body: edited })).status, 303)
+    assert.equal((await elsewhere.post(`/rooms/${slug}/messages/${ids[1]}/deletion`, {})).status, 303)
+  })
 
   await page.waitForFunction((n) => window.__seen.events.length >= n, 5)
   await messageByText(page, edited).waitFor()
@@ -82,8 +94,7 @@ test('after a catch-up the transport dispatches one hearth:event per missed even
   assert.ok((await page.evaluate(() => window.__seen.connection)).includes('live'))
 
   // what the room made of them: the edit and the third post, not the deleted one
-  const shown = await list.evaluate((ol) => [...ol.querySelectorAll('li.message:not(.removed)')].map((li) => li.id))
-  assert.deepEqual(shown, [`message-${ids[0]}`, `message-${ids[2]}`])
+  assert.deepEqual(await shownIds(page), [`message-${ids[0]}`, `message-${ids[2]}`])
 
   // and the next event comes live, at the next position
   const next = await postMessage(elsewhere, slug, `live ${uniqueName('m')}`)
@@ -110,6 +121,26 @@ test('a message the live event showed first is not added again by the composer\'
   await sendComposer(page)
   assert.equal(await messageByText(page, body).count(), 1, 'the message is shown once')
   assert.equal(await page.locator('#messages > li').count(), 1)
+  assert.deepEqual(problemsExcept(person), [])
+  await person.close()
+})
+
+test('a message posted and edited while the tab was away is shown after the catch-up, before a newer one', async () => {
+  const { person, slug, elsewhere } = await personInRoom()
+  const { page } = person
+  // the room was empty when rendered; its first post comes back as a placeholder, then its edit
+  // after the second post: it is not older than the page, so it is shown, in data-seq order
+  const ids = []
+  const edited = `first, edited ${uniqueName('m')}`
+  await whileAway(person, async () => {
+    for (const n of [1, 2]) ids.push(await postMessage(elsewhere, slug, `post #${n} ${uniqueName('m')}`))
+    assert.equal((await elsewhere.post(`/rooms/${slug}/messages/${ids[0]}/edit`, { body: edited })).status, 303)
+  })
+  await messageByText(page, edited).waitFor()
+  assert.deepEqual(await shownIds(page), ids.map((id) => `message-${id}`))
+  const fresh = await person.context.newPage()
+  await fresh.goto(`/rooms/${slug}`)
+  assert.deepEqual(await shownIds(fresh), await shownIds(page), 'what a fresh load shows')
   assert.deepEqual(problemsExcept(person), [])
   await person.close()
 })

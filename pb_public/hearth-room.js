@@ -9,6 +9,7 @@
 
   var OFFLINE_AFTER_MS = 4000 // a reconnect quicker than this is not shown
   var offlineTimer = null
+  var oldest = new WeakMap() // list -> data-seq of the oldest message it was rendered with (0: none)
 
   document.addEventListener('hearth:event', function (e) {
     show(e.target, e.detail.html)
@@ -71,12 +72,21 @@
     return htmx.swap({ text: node.outerHTML, target: target, swap: style, sourceElement: list })
   }
 
-  // An edit or delete of a message older than the ones shown (or already gone) has nothing to change.
+  // An edit or delete of a message older than the page shows (or already gone) has nothing to
+  // change. The page's start is where it was rendered: a message posted since may come in after a
+  // newer one (its own post replayed as a placeholder, then its edit) and is still shown.
   function isOutOfView(list, node) {
     if (node.classList.contains('removed')) return true
     var seq = Number(node.getAttribute('data-seq'))
-    var first = list.querySelector('[data-seq]')
-    return !!(seq && first && seq < Number(first.getAttribute('data-seq')))
+    return !!seq && seq < oldestShown(list)
+  }
+
+  function oldestShown(list) {
+    if (!oldest.has(list)) {
+      var first = list.querySelector('[data-seq]')
+      oldest.set(list, first ? Number(first.getAttribute('data-seq')) : 0)
+    }
+    return oldest.get(list)
   }
 
   // Messages stay in the order they were posted (data-seq), whatever order their events came in.
@@ -93,4 +103,7 @@
   function nearBottom() {
     return window.innerHeight + window.scrollY >= document.body.scrollHeight - 80
   }
+
+  // (deferred: the page is parsed, and nothing has been added to it yet)
+  document.querySelectorAll('[data-topic]').forEach(oldestShown)
 })()
