@@ -20,9 +20,10 @@
     e.preventDefault()
     if (box.value.trim()) box.form.requestSubmit()
   })
-  document.addEventListener('htmx:after:swap', function () {
+  document.addEventListener('htmx:after:swap', function (e) {
     var box = document.querySelector('form.composer textarea')
-    if (box && document.activeElement === document.body) box.focus()
+    // only after the reader's own request: a live event (a swap without one) leaves the focus alone
+    if (box && e.detail.ctx.request && document.activeElement === document.body) box.focus()
   })
   document.addEventListener('DOMContentLoaded', function () { localise() })
   document.addEventListener('htmx:after:swap', function () { localise() })
