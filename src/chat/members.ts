@@ -2,6 +2,7 @@
 import { HttpError } from '../runtime/context'
 import { LIMITS, guard } from '../runtime/limits'
 import type { Errors } from '../runtime/forms'
+import { standingIn, roleIn, mayJoin, mayLeave, mayManageMembers } from './policy'
 
 export const LOBBY = 'lobby'
 
@@ -14,8 +15,7 @@ export function membershipOf(roomId: string, userId: string, app: any = $app): a
 }
 
 export function roleOf(roomId: string, userId: string): string {
-  const m = membershipOf(roomId, userId)
-  return m ? m.getString('role') : ''
+  return roleIn(roomId, userId)
 }
 
 function addMembership(app: any, roomId: string, userId: string, role: string): void {
@@ -47,8 +47,9 @@ function guardMemberships(userId: string, field?: string): void {
 /** join makes the user a member of a public room. */
 export function join(roomRecord: any, userId: string): void {
   guardMemberships(userId)
-  if (roomRecord.getString('kind') !== 'public') throw new HttpError(403, 'Only the owner can add people to a private room.')
-  if (membershipOf(roomRecord.id, userId)) return
+  const standing = standingIn(roomRecord, userId)
+  if (standing.role) return
+  if (!mayJoin(standing)) throw new HttpError(403, 'Only the owner can add people to a private room.')
   try {
     addMembership($app, roomRecord.id, userId, 'member')
   } catch (err) {
@@ -62,7 +63,7 @@ export function leave(roomRecord: any, userId: string): void {
   guardMemberships(userId)
   const m = membershipOf(roomRecord.id, userId)
   if (!m) return
-  if (m.getString('role') === 'owner') throw new HttpError(403, 'The owner cannot leave the room.')
+  if (!mayLeave(standingIn(roomRecord, userId))) throw new HttpError(403, 'The owner cannot leave the room.')
   try {
     $app.delete(m)
   } catch (err) {
@@ -88,8 +89,7 @@ export function membersOf(roomId: string): Member[] {
 }
 
 function requireOwner(roomRecord: any, userId: string): void {
-  const m = membershipOf(roomRecord.id, userId)
-  if (!m || m.getString('role') !== 'owner') throw new HttpError(403, 'Only the room owner can change who is in it.')
+  if (!mayManageMembers(standingIn(roomRecord, userId))) throw new HttpError(403, 'Only the room owner can change who is in it.')
 }
 
 /** addMember lets the owner add someone by username. */
@@ -123,13 +123,6 @@ export function removeMember(roomRecord: any, ownerId: string, username: string)
   if (!m) throw new HttpError(404, 'That person is not in this room.')
   if (m.getString('role') === 'owner') throw new HttpError(403, 'The owner cannot be removed.')
   $app.delete(m)
-}
-
-/** ownedRoomIds lists the rooms the user owns (where they may delete anyone's message). */
-export function ownedRoomIds(userId: string): string[] {
-  return $app
-    .findRecordsByFilter('memberships', "user = {:user} && role = 'owner'", '', 0, 0, { user: userId })
-    .map((m: any) => m.getString('room'))
 }
 
 export function countOf(roomId: string, app: any = $app): number {

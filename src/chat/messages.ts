@@ -4,7 +4,7 @@ import { LIMITS, guard, refund } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { Errors } from '../runtime/forms'
 import { renderBody } from './format'
-import { membershipOf } from './members'
+import { standingIn, mayPost, mayEdit, mayDelete } from './policy'
 import { nextMessageSeq } from '../realtime/history'
 
 export const PAGE_SIZE = 50
@@ -140,7 +140,7 @@ function sentWith(authorId: string, nonce: string): any {
  * land once: the second request finds the first message and returns it.
  */
 export function post(user: User, roomRecord: any, form: Record<string, string>): { message?: Message; errors?: Errors } {
-  if (!membershipOf(roomRecord.id, user.id)) throw new HttpError(403, 'Join this room to post in it.')
+  if (!mayPost(standingIn(roomRecord, user.id))) throw new HttpError(403, 'Join this room to post in it.')
   const body = (form.body || '').trim()
   const error = bodyError(body)
   if (error) return { errors: { body: error } }
@@ -169,7 +169,7 @@ export function post(user: User, roomRecord: any, form: Record<string, string>):
 
 /** edit changes the body of one's own message and marks it edited. */
 export function edit(user: User, record: any, form: Record<string, string>): { message?: Message; errors?: Errors } {
-  if (record.getString('author') !== user.id) throw new HttpError(403, 'You can only edit your own messages.')
+  if (!canEdit(user, record)) throw new HttpError(403, 'You can only edit your own messages.')
   const body = (form.body || '').trim()
   const error = bodyError(body)
   if (error) return { errors: { body: error } }
@@ -182,12 +182,21 @@ export function edit(user: User, record: any, form: Record<string, string>): { m
   return { message: loadMessage(record) }
 }
 
-/** canDelete: the author, or the owner of the room. */
-export function canDelete(user: User, record: any, role: string): boolean {
-  return record.getString('author') === user.id || role === 'owner'
+function standingFor(user: User, record: any) {
+  return standingIn($app.findRecordById('rooms', record.getString('room')), user.id)
 }
 
-export function remove(user: User, record: any, role: string): void {
-  if (!canDelete(user, record, role)) throw new HttpError(403, 'You can only delete your own messages.')
+/** canEdit: see mayEdit in policy.ts. */
+export function canEdit(user: User, record: any): boolean {
+  return mayEdit(standingFor(user, record), record.getString('author'))
+}
+
+/** canDelete: see mayDelete in policy.ts. */
+export function canDelete(user: User, record: any): boolean {
+  return mayDelete(standingFor(user, record), record.getString('author'))
+}
+
+export function remove(user: User, record: any): void {
+  if (!canDelete(user, record)) throw new HttpError(403, 'You can only delete your own messages.')
   $app.delete(record)
 }

@@ -3,7 +3,7 @@ import { HttpError } from '../runtime/context'
 import { LIMITS, guard } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { Errors } from '../runtime/forms'
-import { membershipOf, roleOf } from './members'
+import { standingIn, mayRead } from './policy'
 
 export type RoomKind = 'public' | 'private'
 export const SLUG = /^[a-z0-9][a-z0-9-]{1,39}$/
@@ -38,12 +38,6 @@ export function findRoomRecord(slug: string): any | null {
   }
 }
 
-/** canRead tells whether a user may see a room and its messages. */
-export function canRead(userId: string | null, room: any): boolean {
-  if (!userId) return false
-  return room.getString('kind') === 'public' || membershipOf(room.id, userId) !== null
-}
-
 /**
  * openRoom returns the room a user asked for, or a 404 when it does not exist or is private
  * to others (the answer is the same, so nobody learns which private rooms exist).
@@ -51,9 +45,9 @@ export function canRead(userId: string | null, room: any): boolean {
 export function openRoom(user: User | null, slug: string): { room: Room; record: any } {
   if (!user) throw new HttpError(401, 'Log in to see this room.')
   const record = findRoomRecord(slug)
-  const role = record ? roleOf(record.id, user.id) : ''
-  if (!record || (record.getString('kind') !== 'public' && !role)) throw new HttpError(404, 'There is no room here, or it is private.')
-  return { record, room: roomOf(record, role) }
+  const standing = record ? standingIn(record, user.id) : null
+  if (!record || !standing || !mayRead(standing)) throw new HttpError(404, 'There is no room here, or it is private.')
+  return { record, room: roomOf(record, standing.role) }
 }
 
 /** visibleRooms lists the public rooms and the private rooms the user belongs to. */

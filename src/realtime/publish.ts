@@ -4,7 +4,7 @@
 // client.send blocks on a client that stops reading. Payloads are JSON: a newline in the HTML can
 // never break the SSE stream.
 import { roomOfTopic } from './topics'
-import { roomAudience } from './audience'
+import { audience as roomAudience } from '../chat/policy'
 
 /** Filter narrows the default audience; it gets PocketBase's realtime client. */
 export type Filter = (client: any) => boolean

@@ -6,7 +6,7 @@ import { LIMITS, guard } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { PageRequest } from '../runtime/request'
 import { roomOfTopic } from './topics'
-import { canRead } from '../chat/rooms'
+import { standingIn, mayRead } from '../chat/policy'
 import { SESSION_COOKIE, hashOf } from '../accounts/session'
 
 export const MAX_TOPICS = 20
@@ -40,7 +40,7 @@ export function subscribe(request: PageRequest, user: User | null, clientId: str
     } catch {
       room = null
     }
-    if (!room || !canRead(user.id, room)) throw new HttpError(403, `You may not follow ${topic}.`)
+    if (!room || !mayRead(standingIn(room, user.id))) throw new HttpError(403, `You may not follow ${topic}.`)
   }
   client.set('auth', $app.findRecordById('users', user.id))
   client.unsubscribe()

@@ -1,6 +1,7 @@
 // What every loader and template sees besides the request: the domain, and small view helpers.
 import * as rooms from '../chat/rooms'
 import * as members from '../chat/members'
+import * as policy from '../chat/policy'
 import * as messages from '../chat/messages'
 import * as users from '../accounts/users'
 import * as session from '../accounts/session'
@@ -30,6 +31,7 @@ export function assetUrl(path: string): string {
 export const helpers = {
   rooms,
   members,
+  policy,
   messages,
   users,
   session,

@@ -2,7 +2,7 @@
 module.exports = (ctx) => {
   const { room, record } = ctx.rooms.openRoom(ctx.requireUser(), ctx.params.slug)
   const found = ctx.messages.findMessage(record.id, ctx.params.id)
-  ctx.messages.remove(ctx.user, found, room.role)
+  ctx.messages.remove(ctx.user, found)
   if (ctx.request.isHtmx) {
     ctx.response.status(200)
     ctx.response.fragment()
