@@ -93,8 +93,9 @@ export function currentUser(e: any, request: PageRequest): User | null {
     return null
   }
   if (ageMs(session.lastSeen) > touchEveryMs()) {
-    $app.db().newQuery('UPDATE sessions SET lastSeen = {:now}, ip = {:ip}, userAgent = {:ua} WHERE id = {:id}')
-      .bind({ now: nowString(), ip: request.ip, ua: request.header('User-Agent').slice(0, 300), id: session.id }).execute()
+    // the browser is the one that logged in; where it is and when it was last used move on
+    $app.db().newQuery('UPDATE sessions SET lastSeen = {:now}, ip = {:ip} WHERE id = {:id}')
+      .bind({ now: nowString(), ip: request.ip, id: session.id }).execute()
     setCookie(e, request, secret)
   }
   return userOf(record, session.id)

@@ -7,6 +7,18 @@ export const USERNAME = /^[a-z0-9_]{3,24}$/
 export const PASSWORD_MIN = 8
 export const PASSWORD_MAX = 72 // bcrypt ignores what comes after 72 bytes
 
+/** findUser finds a person by id, or else by username. */
+export function findUser(idOrUsername: string): any | null {
+  if (/^[a-z0-9]{15}$/.test(idOrUsername)) {
+    try {
+      return $app.findRecordById('users', idOrUsername)
+    } catch {
+      // a username that looks like an id
+    }
+  }
+  return findUserByUsername(idOrUsername)
+}
+
 export function findUserByUsername(username: string): any | null {
   try {
     return $app.findFirstRecordByData('users', 'username', username.trim().toLowerCase())

@@ -5,7 +5,7 @@
 // hooks hand the event to the relay once it has committed.
 import { renderPartial } from '../runtime/partials'
 import { recordRoomEvent, forget, handOver, type RoomEvent } from '../realtime/history'
-import { messageOf } from './messages'
+import * as fragments from './fragments'
 import { roomOf } from './rooms'
 import { countOf } from './members'
 
@@ -24,20 +24,11 @@ function remember(record: any, event: RoomEvent): void {
   record.set(PENDING, JSON.stringify(event))
 }
 
-// Renders the message once and keeps the result on the message, for every page that lists it.
-// A plain UPDATE: saving the record would run the message hooks (and broadcast) again.
-function messageHtml(tx: any, record: any, room: any): string {
-  const author = findOrNull(tx, 'users', record.getString('author'))
-  const html = renderPartial('message', { message: messageOf(record, author), room: roomOf(room, '') })
-  tx.db().newQuery('UPDATE messages SET fragment = {:html} WHERE id = {:id}').bind({ html, id: record.id }).execute()
-  return html
-}
-
 /** messageSaved records a new or edited message's event; an edit blanks the old text in earlier events. */
 export function messageSaved(tx: any, record: any): void {
   const room = findOrNull(tx, 'rooms', record.getString('room'))
   if (!room) return
-  const event = recordRoomEvent(tx, room.id, messageHtml(tx, record, room), record.id)
+  const event = recordRoomEvent(tx, room.id, fragments.render(tx, record), record.id)
   forget(tx, room.id, record.id, event.id)
   remember(record, event)
 }

@@ -4,6 +4,7 @@ import { LIMITS, guard, refund } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { Errors } from '../runtime/forms'
 import { renderBody } from './format'
+import { fragmentsOf, CACHE_COLUMNS } from './fragments'
 import { standingIn, mayPost, mayEdit, mayDelete } from './policy'
 import { nextMessageSeq } from '../realtime/history'
 
@@ -78,30 +79,25 @@ export function numberMessage(tx: any, record: any): void {
 }
 
 
-/** Listed is a message as a page lists it: its rendered fragment, or the whole message to render. */
-export type Listed = Pick<Message, 'id' | 'seq' | 'fragment'> & Partial<Message>
+/** Listed is a message as a page lists it: its id, position and current fragment. */
+export type Listed = Pick<Message, 'id' | 'seq' | 'fragment'>
 
 /**
- * history returns up to PAGE_SIZE messages before a position (newest when none), oldest first.
- * Messages are read as the fragments rendered when they were posted or edited (one light query);
- * only one whose fragment is not there yet is loaded whole, to be rendered by the page.
+ * history returns up to PAGE_SIZE messages before a position (newest when none), oldest first,
+ * as their cached fragments (one light query; a stale fragment is rendered again once).
  */
 export function history(roomId: string, before?: number): { messages: Listed[]; olderCursor: number | null } {
-  const rows = arrayOf(new DynamicModel({ id: '', seq: 0, fragment: '' }))
+  const rows = arrayOf(new DynamicModel({ id: '', seq: 0, fragment: '', fragmentKey: '', updated: '', authorUpdated: '' }))
   $app.db()
-    .newQuery(`SELECT id, seq, fragment FROM messages WHERE room = {:room} ${before ? 'AND seq < {:before}' : ''} ORDER BY seq DESC LIMIT {:limit}`)
+    .newQuery(`SELECT m.seq AS seq, ${CACHE_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author
+      WHERE m.room = {:room} ${before ? 'AND m.seq < {:before}' : ''} ORDER BY m.seq DESC LIMIT {:limit}`)
     .bind({ room: roomId, before: before || 0, limit: PAGE_SIZE + 1 })
     .all(rows)
   const more = rows.length > PAGE_SIZE
-  const page: Listed[] = rows.slice(0, PAGE_SIZE).reverse().map((r: any) => ({ id: r.id, seq: r.seq, fragment: r.fragment }))
-  const unrendered = page.filter((m) => !m.fragment)
-  if (unrendered.length) {
-    const records = $app.findRecordsByIds('messages', unrendered.map((m) => m.id))
-    $app.expandRecords(records, ['author'], null)
-    const whole = new Map<string, Message>(records.map((r: any) => [r.id, messageOf(r, r.expandedOne('author'))]))
-    for (let i = 0; i < page.length; i++) if (!page[i].fragment && whole.has(page[i].id)) page[i] = whole.get(page[i].id)!
-  }
-  return { messages: page, olderCursor: more && page.length ? page[0].seq : null }
+  const page = rows.slice(0, PAGE_SIZE).reverse()
+  const fragments = fragmentsOf(page)
+  const messages = page.map((r: any) => ({ id: r.id, seq: r.seq, fragment: fragments.get(r.id) || '' }))
+  return { messages, olderCursor: more && messages.length ? messages[0].seq : null }
 }
 
 export function findMessage(roomId: string, id: string): any {

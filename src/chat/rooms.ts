@@ -30,9 +30,22 @@ export function roomOf(record: any, role: string): Room {
   }
 }
 
-export function findRoomRecord(slug: string): any | null {
+const RECORD_ID = /^[a-z0-9]{15}$/
+
+/**
+ * findRoomRecord finds a room by its id (what rendered fragments link to, since a slug can
+ * change) or else by its slug (what people see in the address bar).
+ */
+export function findRoomRecord(idOrSlug: string): any | null {
+  if (RECORD_ID.test(idOrSlug)) {
+    try {
+      return $app.findRecordById('rooms', idOrSlug)
+    } catch {
+      // not an id: a slug that looks like one
+    }
+  }
   try {
-    return $app.findFirstRecordByData('rooms', 'slug', slug)
+    return $app.findFirstRecordByData('rooms', 'slug', idOrSlug)
   } catch {
     return null
   }

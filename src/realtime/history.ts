@@ -80,7 +80,8 @@ export function handOver(app: any, event: RoomEvent): number {
 export interface CatchUp {
   position: number
   eventId: string
-  events: { seq: number; id: string; html: string }[]
+  /** subject: what the event is about (a message id), for the caller to show as it is now */
+  events: { seq: number; id: string; html: string; subject: string }[]
   /** the gap is too long, or the history is not the one the browser saw: reload the room */
   reload: boolean
 }
@@ -96,10 +97,10 @@ export function eventsAfter(app: any, roomId: string, after: number, seenId: str
   const reload = { ...now, events: [], reload: true }
   if (after > now.position || now.position - after > REPLAY_LIMIT) return reload
   if (after > 0 && seenId !== null && seenId !== eventIdAt(app, roomId, after)) return reload
-  const rows = arrayOf(new DynamicModel({ seq: 0, id: '', html: '' }))
-  app.db().newQuery('SELECT seq, id, html FROM room_events WHERE room = {:room} AND seq > {:after} ORDER BY seq LIMIT {:limit}')
+  const rows = arrayOf(new DynamicModel({ seq: 0, id: '', html: '', subject: '' }))
+  app.db().newQuery('SELECT seq, id, html, subject FROM room_events WHERE room = {:room} AND seq > {:after} ORDER BY seq LIMIT {:limit}')
     .bind({ room: roomId, after, limit: REPLAY_LIMIT }).all(rows)
-  const events = rows.map((r: any) => ({ seq: r.seq, id: r.id, html: r.html }))
+  const events = rows.map((r: any) => ({ seq: r.seq, id: r.id, html: r.html, subject: r.subject }))
   return { ...now, events, reload: false }
 }
 

@@ -2,6 +2,7 @@
 import * as rooms from '../chat/rooms'
 import * as members from '../chat/members'
 import * as policy from '../chat/policy'
+import * as fragments from '../chat/fragments'
 import * as messages from '../chat/messages'
 import * as users from '../accounts/users'
 import * as session from '../accounts/session'
@@ -32,6 +33,7 @@ export const helpers = {
   rooms,
   members,
   policy,
+  fragments,
   messages,
   users,
   session,

@@ -101,6 +101,8 @@ export async function startServer(options = {}) {
     url,
     port,
     dataDir,
+    /** the hooks folder it runs (a copy, when extraPages or extraHooks were given) */
+    hooksDir,
     logs: () => log,
     get pid() { return child.pid },
     /**

@@ -1,0 +1,71 @@
+// A message's fragment (the _private/message.ejs partial, as every reader sees it) is a render
+// cache. It is stored with the key of what made it: the partials' digest, the message's last
+// change and its author's (a new display name shows on old messages). A fragment whose key no
+// longer matches is rendered again once, on the next read, and written back. The fragment does
+// not depend on the room: its links name the room's id, which never changes.
+import { renderPartial, partialsDigest } from '../runtime/partials'
+import { messageOf } from './messages'
+import { eventsAfter, type CatchUp } from '../realtime/history'
+
+/** Cached is one message as the cache stores it, with what its key is made of. */
+export interface Cached {
+  id: string
+  fragment: string
+  fragmentKey: string
+  updated: string
+  authorUpdated: string
+}
+
+export function keyOf(updated: string, authorUpdated: string): string {
+  return `${partialsDigest()}|${updated}|${authorUpdated}`
+}
+
+/** SELECT columns (messages m, users u) that fragmentsOf needs, for queries that list messages. */
+export const CACHE_COLUMNS = "m.id AS id, m.fragment AS fragment, m.fragmentKey AS fragmentKey, m.updated AS updated, COALESCE(u.updated, '') AS authorUpdated"
+
+/** render renders a message's fragment and stores it with its key, in app (a transaction, or not). */
+export function render(app: any, record: any): string {
+  let author: any = null
+  try {
+    author = app.findRecordById('users', record.getString('author'))
+  } catch {
+    // the author's account is gone
+  }
+  const html = renderPartial('message', { message: messageOf(record, author) })
+  const updated = String(record.getDateTime('updated').string())
+  const key = keyOf(updated, author ? String(author.getDateTime('updated').string()) : '')
+  // a plain UPDATE: saving the record would run the message hooks (and broadcast) again; and only
+  // if the message is still the version rendered (an edit that commits meanwhile wins)
+  app.db().newQuery('UPDATE messages SET fragment = {:html}, fragmentKey = {:key} WHERE id = {:id} AND updated = {:updated}')
+    .bind({ html, key, id: record.id, updated }).execute()
+  return html
+}
+
+/** fragmentsOf returns the current fragment of each row, rendering (once) the stale ones. */
+export function fragmentsOf(rows: Cached[]): Map<string, string> {
+  const out = new Map<string, string>()
+  const stale: string[] = []
+  for (const row of rows) {
+    if (row.fragment && row.fragmentKey === keyOf(row.updated, row.authorUpdated)) out.set(row.id, row.fragment)
+    else stale.push(row.id)
+  }
+  if (stale.length) for (const record of $app.findRecordsByIds('messages', stale)) out.set(record.id, render($app, record))
+  return out
+}
+
+/**
+ * catchUp is a room's history after a position, each message shown as it is now: an event about
+ * a message that still exists carries its current fragment (a rename or a new template since the
+ * event was recorded shows), the others (a removal, a member count) what they recorded.
+ */
+export function catchUp(app: any, roomId: string, after: number, seenId: string | null): CatchUp {
+  const answer = eventsAfter(app, roomId, after, seenId)
+  const subjects = answer.events.filter((e) => e.html && e.subject).map((e) => e.subject)
+  if (!subjects.length) return answer
+  const rows = arrayOf(new DynamicModel({ id: '', fragment: '', fragmentKey: '', updated: '', authorUpdated: '' }))
+  app.db().newQuery(`SELECT ${CACHE_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author WHERE m.id IN ({:ids})`.replace('{:ids}', subjects.map((_, i) => `{:s${i}}`).join(',')))
+    .bind(Object.fromEntries(subjects.map((id, i) => [`s${i}`, id]))).all(rows)
+  const current = fragmentsOf(rows)
+  for (const event of answer.events) if (event.html && current.has(event.subject)) event.html = current.get(event.subject)!
+  return answer
+}
