@@ -81,7 +81,7 @@ func (c *client) index() {
 		if old != nil {
 			before = *old
 		}
-		c.relay.reindex(c.conn, before, keys)
+		c.relay.topics.move(c.conn, before, keys)
 	}
 	var seg *string
 	if len(keys) > 0 {
@@ -106,7 +106,7 @@ func (c *client) detach() {
 	}
 	c.detached = true
 	if keys := c.keys.Load(); keys != nil {
-		c.relay.reindex(c.conn, *keys, nil)
+		c.relay.topics.move(c.conn, *keys, nil)
 	}
 }
 

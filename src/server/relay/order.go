@@ -1,0 +1,79 @@
+package relay
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// ordering hands each room's events to the fan-out in position order: an event that arrives
+// before an earlier position of its room waits for it, ReorderWait at most.
+type ordering struct {
+	wait    time.Duration
+	deliver func(delivery) // called under mu, in order
+
+	mu    sync.Mutex
+	rooms map[string]*roomOrder
+}
+
+// roomOrder is one room's ordering state: the next position to deliver, and the events waiting
+// for an earlier one.
+type roomOrder struct {
+	next    int64
+	pending map[int64]delivery
+	timer   *time.Timer // runs out the wait; nil when nothing waits for it
+}
+
+func newOrdering(wait time.Duration, deliver func(delivery)) *ordering {
+	return &ordering{wait: wait, deliver: deliver, rooms: map[string]*roomOrder{}}
+}
+
+// add delivers the event at position seq of room once every earlier position was delivered or
+// waited for long enough. A room's first event since the relay started sets where it begins.
+func (g *ordering) add(room string, seq int64, d delivery) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	o := g.rooms[room]
+	if o == nil {
+		o = &roomOrder{next: seq, pending: map[int64]delivery{}}
+		g.rooms[room] = o
+	}
+	if seq < o.next {
+		// late (after its wait ran out) or a repeat: deliver now, the browser discards repeats
+		g.deliver(d)
+		return
+	}
+	o.pending[seq] = d
+	g.flushLocked(o)
+	if len(o.pending) > 0 && o.timer == nil {
+		o.timer = time.AfterFunc(g.wait, func() {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			o.timer = nil
+			// give up on the missing positions: skip to the earliest one waiting
+			keys := make([]int64, 0, len(o.pending))
+			for k := range o.pending {
+				keys = append(keys, k)
+			}
+			sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+			if len(keys) > 0 {
+				o.next = keys[0]
+			}
+			g.flushLocked(o)
+		})
+	}
+}
+
+// flushLocked delivers the room's waiting events from its next position on, as far as they go
+// without a gap.
+func (g *ordering) flushLocked(o *roomOrder) {
+	for {
+		d, ok := o.pending[o.next]
+		if !ok {
+			return
+		}
+		delete(o.pending, o.next)
+		o.next++
+		g.deliver(d)
+	}
+}
