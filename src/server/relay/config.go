@@ -27,6 +27,9 @@ type Config struct {
 	// MaxPerSession is how many open connections one session cookie may hold (default 12;
 	// negative: no cap). Connections without the cookie count against their IP only.
 	MaxPerSession int
+	// AuthCollection is the auth collection of the users an Event admits when it names none
+	// (default "users", Hearth's).
+	AuthCollection string
 	// KeepAlive is how long a connection may stay quiet before it gets a no-op event (default
 	// 60s), well under the idle cuts of proxies and of PocketBase's own loop.
 	KeepAlive time.Duration
@@ -81,6 +84,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.ReorderWait <= 0 {
 		cfg.ReorderWait = 300 * time.Millisecond
+	}
+	if cfg.AuthCollection == "" {
+		cfg.AuthCollection = "users"
 	}
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 60 * time.Second
