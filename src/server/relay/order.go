@@ -45,23 +45,32 @@ func (g *ordering) add(room string, seq int64, d delivery) {
 	}
 	o.pending[seq] = d
 	g.flushLocked(o)
-	if len(o.pending) > 0 && o.timer == nil {
-		o.timer = time.AfterFunc(g.wait, func() {
-			g.mu.Lock()
-			defer g.mu.Unlock()
-			o.timer = nil
-			// give up on the missing positions: skip to the earliest one waiting
-			keys := make([]int64, 0, len(o.pending))
-			for k := range o.pending {
-				keys = append(keys, k)
-			}
-			sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-			if len(keys) > 0 {
-				o.next = keys[0]
-			}
-			g.flushLocked(o)
-		})
+	g.waitLocked(o)
+}
+
+// waitLocked starts the wait for the room's next missing position when events wait behind it and
+// no wait runs. When the wait runs out, the room skips to its earliest waiting position; if
+// another gap stops it there, that gap gets a wait of its own.
+func (g *ordering) waitLocked(o *roomOrder) {
+	if len(o.pending) == 0 || o.timer != nil {
+		return
 	}
+	o.timer = time.AfterFunc(g.wait, func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		o.timer = nil
+		// give up on the missing positions: skip to the earliest one waiting
+		keys := make([]int64, 0, len(o.pending))
+		for k := range o.pending {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+		if len(keys) > 0 {
+			o.next = keys[0]
+		}
+		g.flushLocked(o)
+		g.waitLocked(o)
+	})
 }
 
 // flushLocked delivers the room's waiting events from its next position on, as far as they go
