@@ -21,6 +21,9 @@ type Config struct {
 	WriteTimeout time.Duration
 	// ReorderWait is how long an event waits for an earlier event of its room (default 300ms).
 	ReorderWait time.Duration
+	// RoomIdle is how long a room's ordering state is kept after its latest event when none of
+	// its events waits (default 1 minute); a forgotten room's order starts again at its next event.
+	RoomIdle time.Duration
 	// MaxPerIP is how many open connections one client IP may hold; more are refused with 429
 	// (default 50; negative: no cap).
 	MaxPerIP int
@@ -87,6 +90,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.AuthCollection == "" {
 		cfg.AuthCollection = "users"
+	}
+	if cfg.RoomIdle <= 0 {
+		cfg.RoomIdle = time.Minute
 	}
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 60 * time.Second

@@ -8,12 +8,20 @@ import (
 
 // ordering hands each room's events to the fan-out in position order: an event that arrives
 // before an earlier position of its room waits for it, ReorderWait at most.
+//
+// A room with nothing waiting and no event for RoomIdle is forgotten, so a server with many rooms
+// does not keep every room it ever saw: its next event starts its order again, as the first event
+// after a restart does (a browser that then sees a gap catches up from the room's history).
+// Forgotten rooms are swept on a later event of any room, at most once per RoomIdle.
 type ordering struct {
 	wait    time.Duration
-	deliver func(delivery) // called under mu, in order
+	idle    time.Duration
+	deliver func(delivery)   // called under mu, in order
+	now     func() time.Time // time.Now, but for tests
 
 	mu    sync.Mutex
 	rooms map[string]*roomOrder
+	swept time.Time
 }
 
 // roomOrder is one room's ordering state: the next position to deliver, and the events waiting
@@ -22,22 +30,27 @@ type roomOrder struct {
 	next    int64
 	pending map[int64]delivery
 	timer   *time.Timer // runs out the wait; nil when nothing waits for it
+	last    time.Time   // when the room's latest event arrived
 }
 
-func newOrdering(wait time.Duration, deliver func(delivery)) *ordering {
-	return &ordering{wait: wait, deliver: deliver, rooms: map[string]*roomOrder{}}
+func newOrdering(wait, idle time.Duration, deliver func(delivery)) *ordering {
+	return &ordering{wait: wait, idle: idle, deliver: deliver, now: time.Now, rooms: map[string]*roomOrder{}}
 }
 
 // add delivers the event at position seq of room once every earlier position was delivered or
-// waited for long enough. A room's first event since the relay started sets where it begins.
+// waited for long enough. A room's first event since the relay started, or since the room was
+// forgotten, sets where it begins.
 func (g *ordering) add(room string, seq int64, d delivery) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	now := g.now()
+	g.sweepLocked(now)
 	o := g.rooms[room]
-	if o == nil {
+	if o == nil || o.idle(now, g.idle) {
 		o = &roomOrder{next: seq, pending: map[int64]delivery{}}
 		g.rooms[room] = o
 	}
+	o.last = now
 	if seq < o.next {
 		// late (after its wait ran out) or a repeat: deliver now, the browser discards repeats
 		g.deliver(d)
@@ -85,4 +98,29 @@ func (g *ordering) flushLocked(o *roomOrder) {
 		o.next++
 		g.deliver(d)
 	}
+}
+
+// idle is true when nothing of the room waits and its latest event is at least idleFor old.
+func (o *roomOrder) idle(now time.Time, idleFor time.Duration) bool {
+	return len(o.pending) == 0 && o.timer == nil && now.Sub(o.last) >= idleFor
+}
+
+// sweepLocked forgets the idle rooms, once per idle period at most.
+func (g *ordering) sweepLocked(now time.Time) {
+	if now.Sub(g.swept) < g.idle {
+		return
+	}
+	g.swept = now
+	for room, o := range g.rooms {
+		if o.idle(now, g.idle) {
+			delete(g.rooms, room)
+		}
+	}
+}
+
+// count is how many rooms have ordering state.
+func (g *ordering) count() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.rooms)
 }

@@ -33,7 +33,7 @@ func New(app core.App, cfg Config) *Relay {
 		caps:   newCaps(cfg.MaxPerIP, cfg.MaxPerSession),
 		out:    newFanout(),
 	}
-	r.rooms = newOrdering(cfg.ReorderWait, r.out.push)
+	r.rooms = newOrdering(cfg.ReorderWait, cfg.RoomIdle, r.out.push)
 	go r.fanOut()
 	r.bind()
 	return r
@@ -51,6 +51,7 @@ func (r *Relay) Stats() map[string]int64 {
 	queues, waiting, waitingBytes := r.conns.waiting()
 	return map[string]int64{
 		"topics":       int64(r.topics.count()),
+		"rooms":        int64(r.rooms.count()),
 		"clients":      int64(r.app.SubscriptionsBroker().TotalClients()),
 		"queues":       int64(queues),
 		"waiting":      int64(waiting),
