@@ -31,11 +31,12 @@ func (r *Relay) bind() {
 }
 
 // connect serves one /api/realtime connection in place of PocketBase's final connect handler
-// (apis/realtime.go), with the same steps: it admits the connection under the caps, registers its
-// client with the broker and sends PB_CONNECT through PocketBase's send hooks. Then it takes an
-// HTTP/1.1 connection over from net/http and returns, so that net/http's buffers and the
-// request's state can be freed while the connection stays open; where that is not possible
-// (HTTP/2) it serves the connection in this handler until the connection ends.
+// (apis/realtime.go). It does that handler's steps: register the client with the broker, send
+// PB_CONNECT through PocketBase's send hooks, and end the connection at its maximum age (the
+// loop). Around them it does Hearth's: the caps first, and after PB_CONNECT it takes an HTTP/1.1
+// connection over from net/http and returns, so that net/http's buffers and the request's state
+// can be freed while the connection stays open; where that is not possible (HTTP/2) it serves
+// the connection in this handler until the connection ends.
 //
 // note: it never calls e.Next(). PocketBase's own handler would register a second client and run
 // its own loop, whose Send blocks on a client that stops reading, the reason for the relay.
