@@ -4,13 +4,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
 // conn is one /api/realtime connection as the relay sees it: the events waiting for it.
 type conn struct {
-	client subscriptions.Client
+	client *client
 	wake   chan struct{}
 	// ip and session (the hex SHA-256 of the hearth_session cookie, "" without one) are what the
 	// connection counts against in the relay's caps, and what DisconnectSession looks for
@@ -34,7 +32,7 @@ type conn struct {
 }
 
 // newConn is the relay's side of a new connection of client, not yet taken over.
-func newConn(client subscriptions.Client, ip, session string) *conn {
+func newConn(client *client, ip, session string) *conn {
 	c := &conn{client: client, wake: make(chan struct{}, 1), ip: ip, session: session}
 	c.fd.Store(-1)
 	c.lastWrite.Store(time.Now().UnixNano())

@@ -70,4 +70,8 @@
 //     and read lock-free by Subscriptions, which PocketBase's record realtime calls for every
 //     client on every record change.
 //   - Relay.dropped, delivered and disconnected: counters for Stats.
+//
+// Channels: conn.wake and fanout.kick hold one signal at most ("something is queued"), so a
+// sender never blocks; client.messages is PocketBase's own messages for the loop, and is never
+// closed: client.done closes once, at Discard, and releases any Send still waiting.
 package relay

@@ -38,11 +38,11 @@ func (r *Relay) loop(app core.App, c *conn, out sink, gone <-chan struct{}, maxA
 			return
 		case <-maxTimer.C:
 			return
-		case msg, ok := <-pbMessages:
+		case <-c.client.done:
+			// discarded: dropped, disconnected, or unregistered by PocketBase
+			return
+		case msg := <-pbMessages:
 			// PocketBase's own events (record realtime for API clients)
-			if !ok {
-				return
-			}
 			c.wmu.Lock()
 			err := out.sendViaHooks(msg)
 			c.wmu.Unlock()
