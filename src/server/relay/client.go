@@ -86,6 +86,7 @@ func (c *client) Discard() {
 	c.Client.Discard()
 }
 
+// Subscribe adds subscriptions, and moves the connection in the relay's topic index.
 func (c *client) Subscribe(subs ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -93,6 +94,8 @@ func (c *client) Subscribe(subs ...string) {
 	c.index()
 }
 
+// Unsubscribe removes subscriptions (all without arguments), and moves the connection in the
+// relay's topic index.
 func (c *client) Unsubscribe(subs ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -100,6 +103,8 @@ func (c *client) Unsubscribe(subs ...string) {
 	c.index()
 }
 
+// index stores the sorted subscriptions and their common segment, and moves the connection in
+// the relay's topic index; called under c.mu.
 func (c *client) index() {
 	all := c.Client.Subscriptions()
 	keys := make([]string, 0, len(all))

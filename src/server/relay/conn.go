@@ -68,6 +68,7 @@ func (c *conn) enqueue(f *frame, limit, limitBytes int) bool {
 	return true
 }
 
+// fitsLocked is whether a frame of size bytes may join the queue (see enqueue).
 func (c *conn) fitsLocked(size, limit, limitBytes int) bool {
 	if len(c.queue) >= limit {
 		return false
@@ -75,6 +76,7 @@ func (c *conn) fitsLocked(size, limit, limitBytes int) bool {
 	return c.bytes == 0 || c.bytes+size <= limitBytes
 }
 
+// signal wakes the connection's loop, or leaves it the one signal already waiting.
 func (c *conn) signal() {
 	select {
 	case c.wake <- struct{}{}:
@@ -198,6 +200,7 @@ func (c *conn) abort() (wasOpen bool) {
 	return wasOpen
 }
 
+// finish marks the connection done for good, once its loop has returned.
 func (c *conn) finish() {
 	c.mu.Lock()
 	c.closed, c.deadline, c.queue, c.spare, c.bytes = true, nil, nil, nil, 0

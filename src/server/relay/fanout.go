@@ -92,6 +92,7 @@ func (r *Relay) deliver(d delivery) {
 	wg.Wait()
 }
 
+// deliverTo delivers a frame to each of conns in turn, dropping a connection whose queue is full.
 func (r *Relay) deliverTo(conns []*conn, f *frame, now int64) {
 	for _, c := range conns {
 		switch c.deliver(f, r.cfg.QueueSize, r.cfg.QueueBytes, now) {
