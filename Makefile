@@ -19,8 +19,10 @@ $(PB): $(GO_SOURCES)
 	@mkdir -p bin
 	cd src/server && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/pocketbase/pocketbase.Version=$(PB_VERSION)" -o ../../$(PB) .
 
+# The Go tests run under the race detector (it needs cgo, so a C compiler); the relay is all
+# goroutines and locks (src/server/relay/doc.go).
 gotest:
-	cd src/server && go test ./...
+	cd src/server && CGO_ENABLED=1 go test -race ./...
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund

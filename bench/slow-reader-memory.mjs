@@ -21,7 +21,7 @@ const PUBLISH_PAGE = `<%
   const size = Number(request.query.size), count = Number(request.query.count)
   const data = 'x'.repeat(size)
   let recipients = 0
-  for (let i = 0; i < count; i++) recipients += $relay.publish(request.query.topic, data, '', 0, [], true, null)
+  for (let i = 0; i < count; i++) recipients += $relay.publish({ topic: request.query.topic, data, anyUser: true })
   response.type('application/json')
 %><%- JSON.stringify({ recipients }) %>`
 

@@ -27,5 +27,13 @@ export function sendHtml(app: any, topic: string, html: string, filter?: Filter 
   if (!roomId) throw new Error(`sseSend: unknown topic "${topic}"; Hearth publishes on rooms/<id> only`)
   const audience = roomAudience(app, roomId)
   const envelope: Envelope = seq ? { html, seq, id } : { html }
-  return $relay.publish(topic, JSON.stringify(envelope), roomId, seq, audience.users, audience.anyUser, filter || null)
+  return $relay.publish({
+    topic,
+    data: JSON.stringify(envelope),
+    room: roomId,
+    seq,
+    users: audience.users,
+    anyUser: audience.anyUser,
+    filter: filter || null,
+  })
 }

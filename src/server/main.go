@@ -1,5 +1,5 @@
 // Command pocketbase is PocketBase v0.39.11 with the JS hooks runtime, JS migrations and Hearth's
-// Go bindings: the realtime relay (see relay/relay.go for why it is in Go), room transactions,
+// Go bindings: the realtime relay (see relay/doc.go for why it is in Go), room transactions,
 // the heap floor, background checkpoints, the rate limiter (limits), the display-name check
 // (names), the dummy password check (passwords) and the hidden-email guard.
 package main

@@ -30,9 +30,27 @@ declare const process: { env: Record<string, string | undefined> }
 declare const console: { log(...a: any[]): void; error(...a: any[]): void; warn(...a: any[]): void }
 declare function onRecordCreate(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordUpdate(handler: (e: any) => any, ...collections: string[]): void
+/** One event for $relay.publish: relay.Event in src/server/relay/publish.go, field for field. */
+interface RelayEvent {
+  /** the subscription it goes to, and its SSE event name (rooms/<id>) */
+  topic: string
+  /** one SSE data line: JSON, never a newline */
+  data: string
+  /** the room and the event's position in its history; with both (seq > 0) it arrives in position order */
+  room?: string
+  seq?: number
+  /** the users who may receive it; anyUser admits every signed-in user instead */
+  users?: string[]
+  anyUser?: boolean
+  /** the auth collection users and anyUser mean; unset is the relay's ("users") */
+  authCollection?: string
+  /** can only narrow the audience; gets PocketBase's realtime client */
+  filter?: ((client: any) => boolean) | null
+}
 /** Hearth's Go relay (src/server/relay): non-blocking, ordered SSE delivery. */
 declare const $relay: {
-  publish(topic: string, data: string, room: string, seq: number, users: string[], anyUser: boolean, filter: ((client: any) => boolean) | null): number
+  /** sends the event to its topic's subscribers that its audience admits; returns how many */
+  publish(event: RelayEvent): number
   stats(): Record<string, number>
   /** closes every live connection opened with the session whose cookie hashes to hash */
   disconnectSession(hash: string): number

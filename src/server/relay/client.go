@@ -26,6 +26,16 @@ type client struct {
 	conn     *conn
 	detached bool // the connection ended: its subscriptions leave the index for good
 
+	// messages replaces the embedded client's channel: Send waits until the connection's loop
+	// takes the message or the client is discarded (done closes), and messages is never closed.
+	//
+	// note: PocketBase's DefaultClient closes its channel in Discard while a Send may be sending
+	// on it (it recovers the panic): a data race whenever one of PocketBase's record events meets a
+	// connection that is ending, which the race detector reported.
+	messages    chan subscriptions.Message
+	done        chan struct{}
+	discardOnce sync.Once
+
 	mu   sync.Mutex
 	keys atomic.Pointer[[]string] // the subscriptions, sorted
 	// segment is what every subscription starts with up to its first "/" (interned, so that all
@@ -51,9 +61,32 @@ func segmentOf(key string) string {
 }
 
 func newClient(c subscriptions.Client) *client {
-	return &client{Client: c}
+	return &client{Client: c, messages: make(chan subscriptions.Message), done: make(chan struct{})}
 }
 
+// Channel is where the connection's loop takes PocketBase's own messages from.
+func (c *client) Channel() chan subscriptions.Message {
+	return c.messages
+}
+
+// Send hands a message to the connection's loop, or drops it once the client is discarded.
+func (c *client) Send(m subscriptions.Message) {
+	if c.IsDiscarded() {
+		return
+	}
+	select {
+	case c.messages <- m:
+	case <-c.done:
+	}
+}
+
+// Discard marks the client discarded and releases every Send waiting for the loop.
+func (c *client) Discard() {
+	c.discardOnce.Do(func() { close(c.done) })
+	c.Client.Discard()
+}
+
+// Subscribe adds subscriptions, and moves the connection in the relay's topic index.
 func (c *client) Subscribe(subs ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -61,6 +94,8 @@ func (c *client) Subscribe(subs ...string) {
 	c.index()
 }
 
+// Unsubscribe removes subscriptions (all without arguments), and moves the connection in the
+// relay's topic index.
 func (c *client) Unsubscribe(subs ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -68,6 +103,8 @@ func (c *client) Unsubscribe(subs ...string) {
 	c.index()
 }
 
+// index stores the sorted subscriptions and their common segment, and moves the connection in
+// the relay's topic index; called under c.mu.
 func (c *client) index() {
 	all := c.Client.Subscriptions()
 	keys := make([]string, 0, len(all))
@@ -81,7 +118,7 @@ func (c *client) index() {
 		if old != nil {
 			before = *old
 		}
-		c.relay.reindex(c.conn, before, keys)
+		c.relay.topics.move(c.conn, before, keys)
 	}
 	var seg *string
 	if len(keys) > 0 {
@@ -106,7 +143,7 @@ func (c *client) detach() {
 	}
 	c.detached = true
 	if keys := c.keys.Load(); keys != nil {
-		c.relay.reindex(c.conn, *keys, nil)
+		c.relay.topics.move(c.conn, *keys, nil)
 	}
 }
 

@@ -3,6 +3,7 @@ package relay
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
@@ -44,5 +45,33 @@ func TestSubscriptionsMatchPocketBase(t *testing.T) {
 		if got := fast.Subscriptions("rooms/"); len(got) != 0 {
 			t.Errorf("after Unsubscribe: %v", got)
 		}
+	}
+}
+
+// Send hands a message to the connection's loop, and never blocks past Discard, which no longer
+// races with it (PocketBase's own client closes the channel a Send may be sending on).
+func TestSendWaitsForTheLoopOrDiscard(t *testing.T) {
+	c := newClient(subscriptions.NewDefaultClient())
+	taken := make(chan subscriptions.Message, 1)
+	go func() { taken <- <-c.Channel() }()
+	c.Send(subscriptions.Message{Name: "first"})
+	if m := <-taken; m.Name != "first" {
+		t.Fatalf("the loop took %q", m.Name)
+	}
+
+	sent := make(chan struct{})
+	go func() {
+		c.Send(subscriptions.Message{Name: "nobody takes it"})
+		close(sent)
+	}()
+	c.Discard()
+	select {
+	case <-sent:
+	case <-time.After(2 * time.Second):
+		t.Fatal("a Send waiting for the loop was not released by Discard")
+	}
+	c.Send(subscriptions.Message{Name: "after"}) // returns at once
+	if !c.IsDiscarded() {
+		t.Fatal("not discarded")
 	}
 }

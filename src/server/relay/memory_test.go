@@ -80,7 +80,7 @@ func TestNeverReadingClientIsCutAfterBoundedBytes(t *testing.T) {
 				if published > bound {
 					t.Fatalf("%d bytes published and the never-reading client is still connected (bound %d)", published, bound)
 				}
-				r.Publish("rooms/a", data, "", 0, nil, true, nil)
+				r.Publish(Event{Topic: "rooms/a", Data: data, AnyUser: true})
 				published += frameSize
 				i++
 				expect(i)
@@ -90,7 +90,7 @@ func TestNeverReadingClientIsCutAfterBoundedBytes(t *testing.T) {
 				t.Fatal("cut by the write deadline, not by the bounds")
 			}
 			for k := 0; k < 50; k++ {
-				r.Publish("rooms/a", data, "", 0, nil, true, nil)
+				r.Publish(Event{Topic: "rooms/a", Data: data, AnyUser: true})
 				i++
 				expect(i)
 			}

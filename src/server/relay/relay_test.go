@@ -166,7 +166,7 @@ func TestPublishReachesOnlyAllowedSubscribers(t *testing.T) {
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
 			tb := open(t, app, url, s.user, s.topic)
-			r.Publish("rooms/a", `{"html":"x"}`, "", 0, s.users, s.anyUser, s.filter)
+			r.Publish(Event{Topic: "rooms/a", Data: `{"html":"x"}`, Users: s.users, AnyUser: s.anyUser, Filter: s.filter})
 			ev, got := tb.within(300 * time.Millisecond)
 			if got != s.want {
 				t.Fatalf("received = %v, want %v", got, s.want)
@@ -248,7 +248,7 @@ func TestNeverReadingClientIsDroppedWithoutBlocking(t *testing.T) {
 	published := make(chan struct{})
 	go func() {
 		for i := 0; i < events; i++ {
-			r.Publish("rooms/a", big, "", 0, nil, true, nil)
+			r.Publish(Event{Topic: "rooms/a", Data: big, AnyUser: true})
 			time.Sleep(time.Millisecond) // a stream the healthy tab keeps up with (64 MB/s)
 		}
 		close(published)
@@ -279,10 +279,10 @@ func TestNeverReadingClientIsDroppedWithoutBlocking(t *testing.T) {
 func TestRoomEventsArriveInPositionOrder(t *testing.T) {
 	app, r, url := serveApp(t, Config{ReorderWait: time.Second})
 	tb := open(t, app, url, "u1", "rooms/a")
-	r.Publish("rooms/a", "1", "a", 1, nil, true, nil)
-	r.Publish("rooms/a", "3", "a", 3, nil, true, nil)
-	r.Publish("rooms/a", "4", "a", 4, nil, true, nil)
-	r.Publish("rooms/a", "2", "a", 2, nil, true, nil)
+	r.Publish(Event{Topic: "rooms/a", Data: "1", Room: "a", Seq: 1, AnyUser: true})
+	r.Publish(Event{Topic: "rooms/a", Data: "3", Room: "a", Seq: 3, AnyUser: true})
+	r.Publish(Event{Topic: "rooms/a", Data: "4", Room: "a", Seq: 4, AnyUser: true})
+	r.Publish(Event{Topic: "rooms/a", Data: "2", Room: "a", Seq: 2, AnyUser: true})
 	for _, want := range []string{"1", "2", "3", "4"} {
 		if ev := tb.next(t); ev.data != want {
 			t.Fatalf("got %q, want %q", ev.data, want)
@@ -293,8 +293,8 @@ func TestRoomEventsArriveInPositionOrder(t *testing.T) {
 func TestMissingPositionIsSkippedAfterTheWait(t *testing.T) {
 	app, r, url := serveApp(t, Config{ReorderWait: 50 * time.Millisecond})
 	tb := open(t, app, url, "u1", "rooms/a")
-	r.Publish("rooms/a", "1", "a", 1, nil, true, nil)
-	r.Publish("rooms/a", "3", "a", 3, nil, true, nil) // 2 never comes (a failed save)
+	r.Publish(Event{Topic: "rooms/a", Data: "1", Room: "a", Seq: 1, AnyUser: true})
+	r.Publish(Event{Topic: "rooms/a", Data: "3", Room: "a", Seq: 3, AnyUser: true}) // 2 never comes (a failed save)
 	for _, want := range []string{"1", "3"} {
 		if ev := tb.next(t); ev.data != want {
 			t.Fatalf("got %q, want %q", ev.data, want)
@@ -313,7 +313,7 @@ func TestQuietConnectionsGetKeepAlives(t *testing.T) {
 		case <-stop:
 			done = true
 		case <-time.After(50 * time.Millisecond):
-			r.Publish("rooms/b", "x", "", 0, nil, true, nil)
+			r.Publish(Event{Topic: "rooms/b", Data: "x", AnyUser: true})
 		case ev := <-quiet.events:
 			if ev.name != PingEvent {
 				t.Fatalf("quiet tab got %+v", ev)
@@ -352,7 +352,7 @@ func TestHTTP2ConnectionsAreServedToo(t *testing.T) {
 	if tb.proto != 2 {
 		t.Fatalf("connected with HTTP/%d, want HTTP/2", tb.proto)
 	}
-	r.Publish("rooms/a", "1", "a", 1, nil, true, nil)
+	r.Publish(Event{Topic: "rooms/a", Data: "1", Room: "a", Seq: 1, AnyUser: true})
 	if ev := tb.next(t); ev.name != "rooms/a" || ev.data != "1" {
 		t.Fatalf("got %+v", ev)
 	}
@@ -379,12 +379,43 @@ func TestChangedSubscriptionsMoveTheTab(t *testing.T) {
 	client, _ := app.SubscriptionsBroker().ClientById(tb.id)
 	client.Unsubscribe()
 	client.Subscribe("rooms/b")
-	r.Publish("rooms/a", "to a", "", 0, nil, true, nil)
-	r.Publish("rooms/b", "to b", "", 0, nil, true, nil)
+	r.Publish(Event{Topic: "rooms/a", Data: "to a", AnyUser: true})
+	r.Publish(Event{Topic: "rooms/b", Data: "to b", AnyUser: true})
 	if ev := tb.next(t); ev.data != "to b" {
 		t.Fatalf("got %+v, want only the event of rooms/b", ev)
 	}
 	if ev, got := tb.within(200 * time.Millisecond); got {
 		t.Fatalf("also got %+v", ev)
+	}
+}
+
+func TestPublishAdmitsUsersOfTheAuthCollection(t *testing.T) {
+	scenarios := []struct {
+		name       string
+		configured string // Config.AuthCollection
+		named      string // Event.AuthCollection
+		want       bool
+	}{
+		{"users by default: a staff record is left out", "", "", false},
+		{"the event names staff", "", "staff", true},
+		{"the relay is configured for staff", "staff", "", true},
+		{"the event's collection wins over the relay's", "staff", "users", false},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			app, r, url := serveApp(t, Config{AuthCollection: s.configured})
+			tb := open(t, app, url, "", "rooms/a")
+			staff := core.NewRecord(core.NewBaseCollection("staff"))
+			staff.Id = "s1"
+			client, _ := app.SubscriptionsBroker().ClientById(tb.id)
+			client.Set(apis.RealtimeClientAuthKey, staff)
+			n := r.Publish(Event{Topic: "rooms/a", Data: "x", Users: []string{"s1"}, AuthCollection: s.named})
+			if got := n == 1; got != s.want {
+				t.Fatalf("recipients = %d, want the staff tab: %v", n, s.want)
+			}
+			if _, got := tb.within(300 * time.Millisecond); got != s.want {
+				t.Fatalf("received = %v, want %v", got, s.want)
+			}
+		})
 	}
 }

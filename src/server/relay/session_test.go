@@ -84,7 +84,7 @@ func TestDisconnectSessionClosesThatSessionsConnectionsOnly(t *testing.T) {
 	if n := r.DisconnectSession(security.SHA256("session-a")); n != 0 {
 		t.Fatalf("a second call closed %d", n)
 	}
-	r.Publish("rooms/a", "still here", "", 0, nil, true, nil)
+	r.Publish(Event{Topic: "rooms/a", Data: "still here", AnyUser: true})
 	for _, tb := range []*tab{b, none} {
 		if ev := tb.next(t); ev.data != "still here" {
 			t.Fatalf("another connection got %+v", ev)

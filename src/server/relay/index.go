@@ -1,0 +1,101 @@
+package relay
+
+import "sync"
+
+// registry is the relay's open connections by client id.
+type registry struct {
+	mu   sync.RWMutex
+	byId map[string]*conn
+}
+
+func newRegistry() registry {
+	return registry{byId: map[string]*conn{}}
+}
+
+func (g *registry) add(id string, c *conn) {
+	g.mu.Lock()
+	g.byId[id] = c
+	g.mu.Unlock()
+}
+
+func (g *registry) remove(id string) {
+	g.mu.Lock()
+	delete(g.byId, id)
+	g.mu.Unlock()
+}
+
+// ofSession is the open connections opened with the session hash.
+func (g *registry) ofSession(hash string) []*conn {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	var found []*conn
+	for _, c := range g.byId {
+		if c.session == hash {
+			found = append(found, c)
+		}
+	}
+	return found
+}
+
+// waiting is how many connections are open, and what waits for all of them together.
+func (g *registry) waiting() (conns, events, bytes int) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	for _, c := range g.byId {
+		e, b := c.waiting()
+		events += e
+		bytes += b
+	}
+	return len(g.byId), events, bytes
+}
+
+// topicIndex is the relay's open connections by subscription (kept by client.index), so that
+// Publish looks only at a topic's subscribers.
+type topicIndex struct {
+	mu      sync.RWMutex
+	byTopic map[string]map[*conn]struct{}
+}
+
+func newTopicIndex() topicIndex {
+	return topicIndex{byTopic: map[string]map[*conn]struct{}{}}
+}
+
+// move moves a connection's entries from its old subscriptions to its new.
+func (x *topicIndex) move(c *conn, old, now []string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, k := range old {
+		if set := x.byTopic[k]; set != nil {
+			delete(set, c)
+			if len(set) == 0 {
+				delete(x.byTopic, k)
+			}
+		}
+	}
+	for _, k := range now {
+		set := x.byTopic[k]
+		if set == nil {
+			set = map[*conn]struct{}{}
+			x.byTopic[k] = set
+		}
+		set[c] = struct{}{}
+	}
+}
+
+// subscribers is a copy of the connections subscribed to topic.
+func (x *topicIndex) subscribers(topic string) []*conn {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	subscribers := make([]*conn, 0, len(x.byTopic[topic]))
+	for c := range x.byTopic[topic] {
+		subscribers = append(subscribers, c)
+	}
+	return subscribers
+}
+
+// count is how many topics have at least one subscriber.
+func (x *topicIndex) count() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.byTopic)
+}
