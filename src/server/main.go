@@ -20,6 +20,7 @@ import (
 	"hearth/server/checkpoint"
 	"hearth/server/heapfloor"
 	"hearth/server/hiddenemail"
+	"hearth/server/jsgate"
 	"hearth/server/relay"
 	"hearth/server/roomtx"
 )
@@ -43,6 +44,14 @@ func main() {
 	app.RootCmd.ParseFlags(os.Args[1:])
 
 	rel := relay.New(app, relay.ConfigFromEnv())
+
+	// HEARTH_PAGE_CONCURRENCY (default: the pool / 3): page requests beyond it wait in line before
+	// any JS runs, so every runtime a page and its record hooks take comes from the pool (see jsgate)
+	gateSize, err := jsgate.SizeFromEnv(*hooksPool)
+	if err != nil {
+		log.Fatal(err)
+	}
+	jsgate.Register(app, gateSize)
 
 	// every change to a room commits together with its room event (see roomtx)
 	roomtx.Register(app, "messages", "memberships")
