@@ -46,12 +46,17 @@ func main() {
 	rel := relay.New(app, relay.ConfigFromEnv())
 
 	// HEARTH_PAGE_CONCURRENCY (default: the pool / 3): page requests beyond it wait in line before
-	// any JS runs, so every runtime a page and its record hooks take comes from the pool (see jsgate)
-	gateSize, err := jsgate.SizeFromEnv(*hooksPool)
+	// any JS runs, so every runtime a page and its record hooks take comes from the pool; form posts
+	// first wait in a narrower line, HEARTH_POST_CONCURRENCY (default: twice the CPUs) (see jsgate)
+	pages, err := jsgate.SizeFromEnv(*hooksPool)
 	if err != nil {
 		log.Fatal(err)
 	}
-	jsgate.Register(app, gateSize)
+	posts, err := jsgate.PostsFromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	jsgate.Register(app, pages, posts)
 
 	// every change to a room commits together with its room event (see roomtx)
 	roomtx.Register(app, "messages", "memberships")

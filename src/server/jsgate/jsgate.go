@@ -11,6 +11,13 @@
 // gate a request that cannot run yet waits in Go, before any JS, and every runtime comes from the
 // pool.
 //
+// Form posts (every method but GET, HEAD and OPTIONS) first wait in a second, narrower line
+// (HEARTH_POST_CONCURRENCY, default twice the CPUs): they serialize on SQLite's writer anyway, and
+// more of them at once only made the one holding the write lock share the CPU with the rest, while
+// database/sql handed the freed connection to a random waiter. With 4 instead of 21 posts at once,
+// POST p99 fell from 2.1 to 0.96 s at 50 posters and CPU per post from 10.7 to 10.0 ms
+// (BENCHMARKS.md, posters).
+//
 // Only Hearth's pages are gated (every path outside PocketBase's /api/ and /_/): the REST API, the
 // dashboard and the realtime stream never wait here. A request's body (up to BufferBody bytes) is
 // read before it takes a place, so a client that sends its form slowly delays only itself.
@@ -23,6 +30,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -92,8 +100,14 @@ func Gated(path string) bool {
 	return !strings.HasPrefix(path, "/api/") && path != "/api" && !strings.HasPrefix(path, "/_/") && path != "/_"
 }
 
-// Handler is the router middleware.
-func (g *Gate) Handler() *hook.Handler[*core.RequestEvent] {
+// Writes reports whether a request method changes something (a form post).
+func Writes(method string) bool {
+	return method != http.MethodGet && method != http.MethodHead && method != http.MethodOptions
+}
+
+// Handler is the router middleware: posts (when posts is not nil) wait for a place in posts, then
+// every page waits for a place in g.
+func (g *Gate) Handler(posts *Gate) *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       "hearthJSGate",
 		Priority: Priority,
@@ -104,8 +118,15 @@ func (g *Gate) Handler() *hook.Handler[*core.RequestEvent] {
 			if err := bufferBody(e); err != nil {
 				return e.BadRequestError("The request body could not be read.", err)
 			}
-			if err := g.Enter(e.Request.Context()); err != nil {
-				return err // the client went away while waiting
+			ctx := e.Request.Context()
+			if posts != nil && Writes(e.Request.Method) {
+				if err := posts.Enter(ctx); err != nil {
+					return err // the client went away while waiting
+				}
+				defer posts.Leave()
+			}
+			if err := g.Enter(ctx); err != nil {
+				return err
 			}
 			defer g.Leave()
 			return e.Next()
@@ -136,30 +157,44 @@ type readCloser struct {
 	io.Closer
 }
 
-// Register puts a gate for n requests at once in front of every page (n <= 0: no gate).
-func Register(app core.App, n int) *Gate {
-	if n <= 0 {
-		return nil
+// Register puts a gate for pages requests at once in front of every page, and one for posts form
+// posts at once in front of those (pages <= 0: no gates; posts <= 0: no posts gate).
+func Register(app core.App, pages, posts int) {
+	if pages <= 0 {
+		return
 	}
-	g := New(n)
+	g := New(pages)
+	var p *Gate
+	if posts > 0 {
+		p = New(posts)
+	}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		e.Router.Bind(g.Handler())
+		e.Router.Bind(g.Handler(p))
 		return e.Next()
 	})
-	return g
 }
 
 // SizeFromEnv reads HEARTH_PAGE_CONCURRENCY: how many page requests may run JS at once; 0 turns
 // the gate off. Unset, it is the pool divided by RuntimesPerRequest, so every runtime a page
 // request takes comes from the pool.
 func SizeFromEnv(pool int) (int, error) {
-	v, ok := os.LookupEnv("HEARTH_PAGE_CONCURRENCY")
+	return intFromEnv("HEARTH_PAGE_CONCURRENCY", max(1, pool/RuntimesPerRequest))
+}
+
+func intFromEnv(name string, fallback int) (int, error) {
+	v, ok := os.LookupEnv(name)
 	if !ok || v == "" {
-		return max(1, pool/RuntimesPerRequest), nil
+		return fallback, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("HEARTH_PAGE_CONCURRENCY must be a whole number >= 0, not %q", v)
+		return 0, fmt.Errorf("%s must be a whole number >= 0, not %q", name, v)
 	}
 	return n, nil
+}
+
+// PostsFromEnv reads HEARTH_POST_CONCURRENCY: how many form posts may run at once; 0 turns that
+// line off. Unset, twice the CPUs Go uses.
+func PostsFromEnv() (int, error) {
+	return intFromEnv("HEARTH_POST_CONCURRENCY", 2*runtime.GOMAXPROCS(0))
 }

@@ -18,7 +18,7 @@ import (
 
 // serve runs one request through the gate's handler and then final, like PocketBase's router does
 // (the body wrapped in its rereadable reader).
-func serve(g *Gate, method, path, body string, final func(e *core.RequestEvent) error) *httptest.ResponseRecorder {
+func serve(g, posts *Gate, method, path, body string, final func(e *core.RequestEvent) error) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	if body != "" {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -29,7 +29,7 @@ func serve(g *Gate, method, path, body string, final func(e *core.RequestEvent) 
 	e.Request = req
 	e.Response = rec
 	h := &hook.Hook[*core.RequestEvent]{}
-	h.Bind(g.Handler())
+	h.Bind(g.Handler(posts))
 	if err := h.Trigger(e, final); err != nil {
 		rec.Code = 599
 	}
@@ -57,7 +57,7 @@ func TestPagesWaitInLine(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			serve(g, http.MethodPost, "/rooms/lobby/messages", "body=hi", func(e *core.RequestEvent) error {
+			serve(g, nil, http.MethodPost, "/rooms/lobby/messages", "body=hi", func(e *core.RequestEvent) error {
 				n := running.Add(1)
 				for {
 					m := most.Load()
@@ -89,7 +89,7 @@ func TestAPINotGated(t *testing.T) {
 	}
 	defer g.Leave()
 	ran := make(chan struct{})
-	go serve(g, http.MethodGet, "/api/realtime", "", func(e *core.RequestEvent) error { close(ran); return nil })
+	go serve(g, nil, http.MethodGet, "/api/realtime", "", func(e *core.RequestEvent) error { close(ran); return nil })
 	select {
 	case <-ran:
 	case <-time.After(2 * time.Second):
@@ -104,7 +104,7 @@ func TestBodyArrivesIntact(t *testing.T) {
 	for _, body := range []string{"username=a&password=p&passwordConfirm=p", "body=" + strings.Repeat("x", 100<<10)} {
 		var got string
 		var form map[string][]string
-		rec := serve(g, http.MethodPost, "/signup", body, func(e *core.RequestEvent) error {
+		rec := serve(g, nil, http.MethodPost, "/signup", body, func(e *core.RequestEvent) error {
 			b, err := io.ReadAll(e.Request.Body)
 			got = string(b)
 			if len(body) < BufferBody {
@@ -154,5 +154,38 @@ func TestSizeFromEnv(t *testing.T) {
 	t.Setenv("HEARTH_PAGE_CONCURRENCY", "-3")
 	if _, err := SizeFromEnv(64); err == nil {
 		t.Error("-3 accepted")
+	}
+}
+
+// Form posts wait in their narrower line; page reads beside them use the wider one.
+func TestPostsWaitInTheirOwnLine(t *testing.T) {
+	pages, posts := New(4), New(1)
+	var postsRunning, mostPosts, gets atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			serve(pages, posts, http.MethodPost, "/rooms/lobby/messages", "body=hi", func(e *core.RequestEvent) error {
+				n := postsRunning.Add(1)
+				if n > mostPosts.Load() {
+					mostPosts.Store(n)
+				}
+				time.Sleep(10 * time.Millisecond)
+				postsRunning.Add(-1)
+				return nil
+			})
+		}()
+		go func() {
+			defer wg.Done()
+			serve(pages, posts, http.MethodGet, "/rooms/lobby", "", func(e *core.RequestEvent) error { gets.Add(1); return nil })
+		}()
+	}
+	wg.Wait()
+	if mostPosts.Load() != 1 || gets.Load() != 6 {
+		t.Fatalf("%d posts at once (want 1), %d of 6 reads served", mostPosts.Load(), gets.Load())
+	}
+	if !Writes(http.MethodPost) || Writes(http.MethodGet) || Writes(http.MethodHead) {
+		t.Fatal("Writes misclassifies methods")
 	}
 }
