@@ -7,12 +7,12 @@
 // Posts serialize on SQLite's single writer, so past a few posters throughput should stay flat and
 // latency grow with the queue; a step that falls far below the peak is a cliff.
 //
-//   node bench/posters.mjs [--quick] [--posters=1,5,10,20,30,40,50,75,100] [--seconds=8] [--warmup=2] [--subscribers=0]
+//   node bench/posters.mjs [--quick] [--posters=1,5,10,20,30,40,50,75,100] [--seconds=8] [--warmup=2] [--subscribers=0] [--pool=N]
 import http from 'node:http'
 import { randomBytes } from 'node:crypto'
 import {
   args, numList, round, ratio, sleep, cpuMs, rssKiB, startBenchServer, request, summary, writeResult, goal, fmt,
-  LoadSampler, onExit, perfRecord, loadavg,
+  LoadSampler, running, perfRecord, loadavg,
 } from './lib/common.mjs'
 import { SubscriberPool, workersFor } from './lib/pool.mjs'
 import { setupRoom } from './lib/setup.mjs'
@@ -24,6 +24,8 @@ const STEPS = numList(a.posters, quick ? [1, 10, 30, 50, 100] : [1, 5, 10, 20, 3
 const SECONDS = Number(a.seconds ?? (quick ? 4 : 8))
 const WARMUP = Number(a.warmup ?? (quick ? 1 : 2))
 const SUBSCRIBERS = Number(a.subscribers ?? 0)
+// --pool=N: the server's --hooksPool (its default, 64, otherwise)
+const POOL = a.pool ? Number(a.pool) : null
 const MAX_POSTS_PER_STEP = 100000
 // the goals: at 50 and 100 posters, at least 80 % of the best step's posts/s, and POST p99 <= 200 ms
 const GOAL_STEPS = [50, 100]
@@ -34,12 +36,8 @@ const GOAL_P99_MS = 200
 const posterAgent = new http.Agent({ keepAlive: true, maxSockets: Math.max(...STEPS) + 8 })
 
 const load = new LoadSampler()
+const live = running()
 let server = null
-let pool = null
-const stop = onExit(async () => {
-  await pool?.shutdown()
-  await server?.stop()
-})
 
 /** postOnce posts one message through the room's form as cookie; resolves with the POST's ms. */
 async function postOnce(slug, cookie, body) {
@@ -78,12 +76,12 @@ async function run(slug, cookies, ms, label) {
 const results = []
 let setupInfo = {}
 try {
-  server = await startBenchServer({
+  server = live.server = await startBenchServer({
     // a different branch adds connection caps; keep them out of the way of this benchmark
     HEARTH_LIMIT_CONNECTIONS_PER_IP: '1000000',
     HEARTH_LIMIT_CONNECTIONS_PER_USER: '1000000',
     HEARTH_LIMIT_CONNECTIONS: '1000000',
-  })
+  }, {}, POOL ? [`--hooksPool=${POOL}`] : [])
   const rssIdle = rssKiB(server.pid)
   const setup = await setupRoom(server, { readers: SUBSCRIBERS ? 10 : 1 })
   const cookies = [setup.poster.cookie]
@@ -101,7 +99,7 @@ try {
   }
   console.log(`  ${most} posters signed up and joined in ${round((performance.now() - t) / 1000, 1)} s`)
   if (SUBSCRIBERS) {
-    pool = new SubscriberPool(workersFor(SUBSCRIBERS))
+    const pool = live.pool = new SubscriberPool(workersFor(SUBSCRIBERS))
     await pool.ready()
     const opened = await pool.open({ port: server.port, mode: 'hearth', topic: setup.hearthTopic, accounts: setup.accounts, count: SUBSCRIBERS })
     if (opened.failed) console.log(`  ${opened.failed} subscriber connections failed: ${opened.errors.join('; ')}`)
@@ -141,7 +139,7 @@ try {
   }
   setupInfo.rssEndKiB = rssKiB(server.pid)
 } finally {
-  await stop()
+  await live.stop()
 }
 
 const peak = Math.max(...results.map((r) => r.postsPerSecond))
@@ -153,8 +151,11 @@ for (const n of GOAL_STEPS) {
   goals.push(goal(`${n} posters: posts/s >= ${GOAL_SHARE * 100} % of the peak`, r.shareOfPeak >= GOAL_SHARE, `${r.postsPerSecond} of ${peak} posts/s, ${round(r.shareOfPeak * 100, 1)} %`))
   goals.push(goal(`${n} posters: POST p99 <= ${GOAL_P99_MS} ms`, r.post.p99 <= GOAL_P99_MS, `${r.post.p99} ms`))
 }
-const file = writeResult('posters', {
-  params: { steps: STEPS, seconds: SECONDS, warmup: WARMUP, subscribers: SUBSCRIBERS, quick },
+// experiments (another pool or gate size) never stand for the default's numbers
+const gateEnv = process.env.HEARTH_PAGE_CONCURRENCY
+const postsEnv = process.env.HEARTH_POST_CONCURRENCY
+const file = writeResult(`posters${POOL ? `-pool${POOL}` : ''}${gateEnv !== undefined ? `-gate${gateEnv}` : ''}${postsEnv !== undefined ? `-posts${postsEnv}` : ''}`, {
+  params: { steps: STEPS, seconds: SECONDS, warmup: WARMUP, subscribers: SUBSCRIBERS, pool: POOL, pageConcurrency: gateEnv ?? null, postConcurrency: postsEnv ?? null, quick },
   load: load.stop(),
   server: setupInfo,
   peakPostsPerSecond: peak,
