@@ -48,33 +48,42 @@ func TestGatedPaths(t *testing.T) {
 	}
 }
 
-// At most Size page requests run at once; the others wait and all of them finish.
-func TestPagesWaitInLine(t *testing.T) {
-	g := New(2)
-	var running, most, done atomic.Int32
-	var wg sync.WaitGroup
-	for i := 0; i < 10; i++ {
+// peak counts the requests running at once and the most there ever were.
+type peak struct{ now, most, done atomic.Int32 }
+
+// busy is a page handler that runs for d and counts itself in p.
+func (p *peak) busy(d time.Duration) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		n := p.now.Add(1)
+		for m := p.most.Load(); n > m && !p.most.CompareAndSwap(m, n); m = p.most.Load() {
+		}
+		time.Sleep(d)
+		p.now.Add(-1)
+		p.done.Add(1)
+		return nil
+	}
+}
+
+// postAll sends n form posts at once through the gates, each busy for d and counted in p.
+func postAll(wg *sync.WaitGroup, n int, pages, posts *Gate, p *peak, d time.Duration) {
+	for i := 0; i < n; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			serve(g, nil, http.MethodPost, "/rooms/lobby/messages", "body=hi", func(e *core.RequestEvent) error {
-				n := running.Add(1)
-				for {
-					m := most.Load()
-					if n <= m || most.CompareAndSwap(m, n) {
-						break
-					}
-				}
-				time.Sleep(20 * time.Millisecond)
-				running.Add(-1)
-				done.Add(1)
-				return nil
-			})
+			serve(pages, posts, http.MethodPost, "/rooms/lobby/messages", "body=hi", p.busy(d))
 		}()
 	}
+}
+
+// At most Size page requests run at once; the others wait and all of them finish.
+func TestPagesWaitInLine(t *testing.T) {
+	g := New(2)
+	var p peak
+	var wg sync.WaitGroup
+	postAll(&wg, 10, g, nil, &p, 20*time.Millisecond)
 	wg.Wait()
-	if most.Load() != 2 || done.Load() != 10 {
-		t.Fatalf("at most %d ran at once (want 2), %d of 10 finished", most.Load(), done.Load())
+	if p.most.Load() != 2 || p.done.Load() != 10 {
+		t.Fatalf("at most %d ran at once (want 2), %d of 10 finished", p.most.Load(), p.done.Load())
 	}
 	if g.Running() != 0 || g.Waiting() != 0 {
 		t.Fatalf("after the requests: running %d, waiting %d", g.Running(), g.Waiting())
@@ -160,30 +169,20 @@ func TestSizeFromEnv(t *testing.T) {
 // Form posts wait in their narrower line; page reads beside them use the wider one.
 func TestPostsWaitInTheirOwnLine(t *testing.T) {
 	pages, posts := New(4), New(1)
-	var postsRunning, mostPosts, gets atomic.Int32
+	var p peak
+	var gets atomic.Int32
 	var wg sync.WaitGroup
+	postAll(&wg, 6, pages, posts, &p, 10*time.Millisecond)
 	for i := 0; i < 6; i++ {
-		wg.Add(2)
-		go func() {
-			defer wg.Done()
-			serve(pages, posts, http.MethodPost, "/rooms/lobby/messages", "body=hi", func(e *core.RequestEvent) error {
-				n := postsRunning.Add(1)
-				if n > mostPosts.Load() {
-					mostPosts.Store(n)
-				}
-				time.Sleep(10 * time.Millisecond)
-				postsRunning.Add(-1)
-				return nil
-			})
-		}()
+		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			serve(pages, posts, http.MethodGet, "/rooms/lobby", "", func(e *core.RequestEvent) error { gets.Add(1); return nil })
 		}()
 	}
 	wg.Wait()
-	if mostPosts.Load() != 1 || gets.Load() != 6 {
-		t.Fatalf("%d posts at once (want 1), %d of 6 reads served", mostPosts.Load(), gets.Load())
+	if p.most.Load() != 1 || gets.Load() != 6 {
+		t.Fatalf("%d posts at once (want 1), %d of 6 reads served", p.most.Load(), gets.Load())
 	}
 	if !Writes(http.MethodPost) || Writes(http.MethodGet) || Writes(http.MethodHead) {
 		t.Fatal("Writes misclassifies methods")
