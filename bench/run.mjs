@@ -1,7 +1,7 @@
 // `make bench`: runs every benchmark one after the other (each starts and stops its own server),
 // then draws bench/results/chart.svg and prints a summary with every goal's PASS/FAIL line.
 //
-//   node bench/run.mjs [--quick] [--only=fanout,room-page,capacity,throughput,slow-subscriber,page-weight]
+//   node bench/run.mjs [--quick] [--only=fanout,room-page,capacity,throughput,slow-subscriber,posters,page-weight]
 //
 // Each benchmark runs as `bash -c 'ulimit -n <hard limit>; node bench/<name>.mjs'`: thousands of
 // SSE connections need more file descriptors than the usual soft limit, Node cannot raise its own,
@@ -14,7 +14,7 @@ import { chartSvg } from './lib/chart.mjs'
 
 const a = args()
 const quick = !!a.quick
-const ALL = ['fanout', 'room-page', 'capacity', 'throughput', 'slow-subscriber', 'page-weight']
+const ALL = ['fanout', 'room-page', 'capacity', 'throughput', 'slow-subscriber', 'posters', 'page-weight']
 const only = a.only ? String(a.only).split(',') : ALL
 const LIMIT_MS = 9 * 60 * 1000 // per benchmark, a hard stop
 
@@ -85,6 +85,9 @@ const tp = results.throughput?.result
 if (tp?.hearth) console.log(`throughput: Hearth ${tp.hearth.postsPerSecond} posts/s to ${tp.hearth.subscribers} subscribers, delivery p50 ${tp.hearth.latency.p50} p99 ${tp.hearth.latency.p99} ms, once and in order: ${tp.hearth.exactlyOnceInOrder};  PocketBase ${tp.pb?.postsPerSecond} posts/s (out of order ${tp.pb?.outOfOrder})`)
 const sl = results['slow-subscriber']?.result
 if (sl) console.log(`slow subscriber: healthy p99 with ${sl.with.latency.p99} ms, without ${sl.without.latency.p99} ms (${sl.ratio.p99}x; median per-post p99 ${sl.ratio.medianPostP99}x)`)
+for (const row of results.posters?.results || []) {
+  console.log(`posters ${String(row.posters).padEnd(4)} ${row.postsPerSecond} posts/s (${Math.round(row.shareOfPeak * 100)} % of the peak), POST p50 ${row.post.p50} p99 ${row.post.p99} ms, server CPU ${row.serverCpuMsPerPost} ms/post, RSS max ${row.rssMaxMiB} MiB`)
+}
 const pw = results['page-weight']?.result
 if (pw) console.log(`page weight: JS ${round(pw.js.gzip6 / 1024, 1)} KB gzip (${round(pw.js.bytes / 1024, 1)} KB raw, sent ${round(pw.js.sent / 1024, 1)} KB), CSS ${round(pw.css.gzip6 / 1024, 1)} KB gzip`)
 

@@ -223,9 +223,10 @@ const STATS_PAGE = "<% response.type('application/json') %><%- JSON.stringify($r
 /**
  * startBenchServer runs the real PocketBase (bin/pocketbase, or $HEARTH_BENCH_PB, e.g. an
  * unstripped build for perf) with a copy of Hearth's hooks plus the relay-stats page, on a free
- * port and a temporary data dir, with the benchmark limits. Like tests/helpers/server.mjs.
+ * port and a temporary data dir, with the benchmark limits (extraArgs: more flags for `serve`). Like
+ * tests/helpers/server.mjs.
  */
-export async function startBenchServer(env = {}, extraPages = {}) {
+export async function startBenchServer(env = {}, extraPages = {}, extraArgs = []) {
   const bin = process.env.HEARTH_BENCH_PB || join(ROOT, 'bin/pocketbase')
   const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'))
   const hooksDir = join(dataDir, 'hooks')
@@ -247,6 +248,7 @@ export async function startBenchServer(env = {}, extraPages = {}) {
     '--migrationsDir', join(ROOT, 'pb_migrations'),
     '--publicDir', join(ROOT, 'pb_public'),
     '--hooksWatch=false',
+    ...extraArgs,
   ], { env: { ...process.env, HEARTH_PUBLIC_DIR: join(ROOT, 'pb_public'), ...BENCH_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout.on('data', (d) => { log = (log + d).slice(-20000) })
   child.stderr.on('data', (d) => { log = (log + d).slice(-20000) })
@@ -308,6 +310,19 @@ export function onExit(fn) {
   }
   for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, async () => { await once(); process.exit(130) })
   return once
+}
+
+/**
+ * running holds what a benchmark has running (its server, its subscriber pool); stop() ends both,
+ * once, also on Ctrl-C.
+ */
+export function running() {
+  const live = { server: null, pool: null }
+  live.stop = onExit(async () => {
+    await live.pool?.shutdown()
+    await live.server?.stop()
+  })
+  return live
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import (
 	"hearth/server/checkpoint"
 	"hearth/server/heapfloor"
 	"hearth/server/hiddenemail"
+	"hearth/server/jsgate"
 	"hearth/server/limits"
 	"hearth/server/names"
 	"hearth/server/passwords"
@@ -49,6 +50,19 @@ func main() {
 	rel := relay.New(app, relay.ConfigFromEnv())
 	// one limiter for the whole process: every JS runtime reserves its slots in it
 	limiter := limits.New()
+
+	// HEARTH_PAGE_CONCURRENCY (default: the pool / 3): page requests beyond it wait in line before
+	// any JS runs, so every runtime a page and its record hooks take comes from the pool; form posts
+	// first wait in a narrower line, HEARTH_POST_CONCURRENCY (default: twice the CPUs) (see jsgate)
+	pages, err := jsgate.SizeFromEnv(*hooksPool)
+	if err != nil {
+		log.Fatal(err)
+	}
+	posts, err := jsgate.PostsFromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	jsgate.Register(app, pages, posts)
 
 	// every change to a room commits together with its room event (see roomtx)
 	roomtx.Register(app, "messages", "memberships")
