@@ -9,6 +9,7 @@ import * as passwords from '../accounts/passwords'
 import * as avatars from '../chat/avatars'
 import * as realtime from '../realtime/subscribe'
 import * as history from '../realtime/history'
+import * as pages from './pages'
 import { roomTopic } from '../realtime/topics'
 import { HttpError } from '../runtime/context'
 import { keptValues } from '../runtime/forms'
@@ -39,6 +40,7 @@ export const helpers = {
   avatars,
   realtime,
   history,
+  pages,
   roomTopic,
   HttpError,
   keptValues,
