@@ -5,7 +5,7 @@ import type { User } from '../accounts/session'
 import type { Errors } from '../runtime/forms'
 import { renderBody } from './format'
 import { standingIn, mayPost, mayEdit, mayDelete } from './policy'
-import { nextMessageSeq } from '../realtime/history'
+import { nextMessageNumber } from '../realtime/history'
 
 export const PAGE_SIZE = 50
 export const BODY_MAX = 4000
@@ -19,7 +19,8 @@ export interface Author {
 /** Message is one message as every reader sees it (personalised later by CSS, never here). */
 export interface Message {
   id: string
-  seq: number
+  /** the message's position in its room: 1, 2, 3... in the order they were posted */
+  number: number
   roomId: string
   body: string
   html: string
@@ -37,7 +38,7 @@ function isoDate(dt: any): string {
 export function messageOf(record: any, author: any): Message {
   return {
     id: record.id,
-    seq: record.getInt('seq'),
+    number: record.getInt('number'),
     roomId: record.getString('room'),
     body: record.getString('body'),
     html: record.getString('html'),
@@ -72,28 +73,28 @@ export function prepareMessage(app: any, record: any, isNew: boolean): void {
   if (isNew) record.set('edited', false)
 }
 
-/** numberMessage gives a new message the next position in its room, inside the save's transaction. */
+/** numberMessage gives a new message the next number in its room, inside the save's transaction. */
 export function numberMessage(tx: any, record: any): void {
-  record.set('seq', nextMessageSeq(tx, record.getString('room')))
+  record.set('number', nextMessageNumber(tx, record.getString('room')))
 }
 
 
 /** Listed is a message as a page lists it: its rendered fragment, or the whole message to render. */
-export type Listed = Pick<Message, 'id' | 'seq' | 'fragment'> & Partial<Message>
+export type Listed = Pick<Message, 'id' | 'number' | 'fragment'> & Partial<Message>
 
 /**
- * history returns up to PAGE_SIZE messages before a position (newest when none), oldest first.
+ * history returns up to PAGE_SIZE messages before a message number (newest when none), oldest first.
  * Messages are read as the fragments rendered when they were posted or edited (one light query);
  * only one whose fragment is not there yet is loaded whole, to be rendered by the page.
  */
 export function history(roomId: string, before?: number): { messages: Listed[]; olderCursor: number | null } {
-  const rows = arrayOf(new DynamicModel({ id: '', seq: 0, fragment: '' }))
+  const rows = arrayOf(new DynamicModel({ id: '', number: 0, fragment: '' }))
   $app.db()
-    .newQuery(`SELECT id, seq, fragment FROM messages WHERE room = {:room} ${before ? 'AND seq < {:before}' : ''} ORDER BY seq DESC LIMIT {:limit}`)
+    .newQuery(`SELECT id, number, fragment FROM messages WHERE room = {:room} ${before ? 'AND number < {:before}' : ''} ORDER BY number DESC LIMIT {:limit}`)
     .bind({ room: roomId, before: before || 0, limit: PAGE_SIZE + 1 })
     .all(rows)
   const more = rows.length > PAGE_SIZE
-  const page: Listed[] = rows.slice(0, PAGE_SIZE).reverse().map((r: any) => ({ id: r.id, seq: r.seq, fragment: r.fragment }))
+  const page: Listed[] = rows.slice(0, PAGE_SIZE).reverse().map((r: any) => ({ id: r.id, number: r.number, fragment: r.fragment }))
   const unrendered = page.filter((m) => !m.fragment)
   if (unrendered.length) {
     const records = $app.findRecordsByIds('messages', unrendered.map((m) => m.id))
@@ -101,7 +102,7 @@ export function history(roomId: string, before?: number): { messages: Listed[]; 
     const whole = new Map<string, Message>(records.map((r: any) => [r.id, messageOf(r, r.expandedOne('author'))]))
     for (let i = 0; i < page.length; i++) if (!page[i].fragment && whole.has(page[i].id)) page[i] = whole.get(page[i].id)!
   }
-  return { messages: page, olderCursor: more && page.length ? page[0].seq : null }
+  return { messages: page, olderCursor: more && page.length ? page[0].number : null }
 }
 
 export function findMessage(roomId: string, id: string): any {
