@@ -8,7 +8,14 @@ import { standingIn, mayPost, mayEdit, mayDelete } from './policy'
 import { nextMessageNumber } from '../realtime/history'
 
 export const PAGE_SIZE = 50
-export const BODY_MAX = 4000
+
+/**
+ * bodyMax is the longest a message body may be: the max of the messages collection's body field
+ * (pb_migrations), which PocketBase's API enforces too. Pages, forms and hooks all read it here.
+ */
+export function bodyMax(app: any = $app): number {
+  return app.findCachedCollectionByNameOrId('messages').fields.getByName('body').max
+}
 
 export interface Author {
   id: string
@@ -52,9 +59,9 @@ export function messageOf(record: any, author: any): Message {
 }
 
 /** bodyError checks a message body after trimming. */
-export function bodyError(body: string): string | null {
+export function bodyError(body: string, max = bodyMax()): string | null {
   if (!body) return 'Write something first.'
-  if (body.length > BODY_MAX) return `Messages can be at most ${BODY_MAX} characters; this one has ${body.length}.`
+  if (body.length > max) return `Messages can be at most ${max} characters; this one has ${body.length}.`
   return null
 }
 
@@ -65,7 +72,7 @@ export function bodyError(body: string): string | null {
 export function prepareMessage(app: any, record: any, isNew: boolean): void {
   const body = record.getString('body').trim()
   record.set('body', body)
-  const error = bodyError(body)
+  const error = bodyError(body, bodyMax(app))
   if (error) throw new BadRequestError(error, { body: { code: 'invalid_body', message: error } })
   record.set('html', renderBody(body))
   // whatever a client sent is never shown: the fragment is rendered by Hearth after the save

@@ -46,6 +46,8 @@ export const helpers = {
   keptValues,
   utcLabel,
   assetUrl,
+  /** the longest message body (the messages collection's body max): forms say it as maxlength */
+  bodyMax: () => messages.bodyMax(),
   /** a fresh one-time token for a form that must act once */
   newNonce: () => $security.randomString(24),
 }

@@ -120,6 +120,34 @@ test('through the API, bodies follow the same rules as the form', async () => {
   }
 })
 
+test("the messages collection's body max is the one limit: the composer, the edit form and the page's refusal follow it", async () => {
+  const bodyField = async () => (await api(server, 'GET', '/api/collections/messages', { token: server.superuserToken })).json.fields.find((f) => f.name === 'body')
+  const maxlengths = async () => {
+    const room = (await member.get(`/rooms/${privateSlug}`)).text
+    const edit = (await member.get(`/rooms/${privateSlug}/messages/${secretMessage}/edit`)).text
+    return [room, edit].map((html) => Number(/<textarea id="body"[^>]*\bmaxlength="(\d+)"/.exec(html)?.[1]))
+  }
+  const setMax = async (max) => {
+    const { json } = await api(server, 'GET', '/api/collections/messages', { token: server.superuserToken })
+    const fields = json.fields.map((f) => (f.name === 'body' ? { ...f, max } : f))
+    const res = await api(server, 'PATCH', '/api/collections/messages', { token: server.superuserToken, body: { fields } })
+    assert.equal(res.status, 200, res.text)
+  }
+  assert.equal((await bodyField()).max, 4000)
+  assert.deepEqual(await maxlengths(), [4000, 4000])
+  // an operator who changes it in the dashboard changes it everywhere
+  await setMax(50)
+  try {
+    assert.deepEqual(await maxlengths(), [50, 50])
+    const res = await member.post(`/rooms/${privateSlug}/messages`, { body: 'x'.repeat(51) })
+    assert.equal(res.status, 422)
+    assert.match(res.text, /Messages can be at most 50 characters; this one has 51\./)
+  } finally {
+    await setMax(4000)
+  }
+  assert.deepEqual(await maxlengths(), [4000, 4000])
+})
+
 test('nobody can post through the API as someone else, or into a room they are not a member of', async () => {
   const attempts = [
     [outsider, { room: privateId, author: outsiderId, body: 'sneaking in' }],
