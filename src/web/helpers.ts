@@ -60,9 +60,9 @@ export function contextual(ctx: any) {
       if (!ctx.user) ctx.redirect(`/login?next=${encodeURIComponent(ctx.request.url)}`)
       return ctx.user
     },
-    /** invalid answers a form with 422 and the errors to show next to its fields */
+    /** invalid answers a form with 422 (or the 429 of a limit already set) and the errors to show next to its fields */
     invalid(errors: Record<string, string>) {
-      ctx.response.status(422)
+      if (ctx.response.status() < 400) ctx.response.status(422)
       return { errors, values: keptValues(ctx.form) }
     },
   }

@@ -3,6 +3,8 @@
 // request, its params and form, redirects, 422 answers), which the chat domain never sees.
 import type { PageContext } from '../runtime/context'
 import { HttpError } from '../runtime/context'
+import { LimitError } from '../runtime/limits'
+import type { Errors } from '../runtime/forms'
 import * as rooms from '../chat/rooms'
 import * as members from '../chat/members'
 import * as messages from '../chat/messages'
@@ -39,6 +41,20 @@ export function catchUp(ctx: Ctx) {
   return ctx.json(200, history.eventsAfter($app, record.id, after, seen))
 }
 
+/**
+ * attempt runs a form's action. Over a limit that names a field, the form is refused like an
+ * invalid one, with 429 and the reason beside that field, so the handler shows its page again.
+ */
+function attempt<T extends { errors?: Errors }>(ctx: Ctx, act: () => T): T {
+  try {
+    return act()
+  } catch (err) {
+    if (!(err instanceof LimitError) || !err.field) throw err
+    ctx.response.status(429)
+    return { errors: { [err.field]: err.message } } as T
+  }
+}
+
 /** roomList is the rooms page: every room the user may see. */
 export function roomList(ctx: Ctx) {
   return { rooms: rooms.visibleRooms(ctx.requireUser()) }
@@ -46,7 +62,7 @@ export function roomList(ctx: Ctx) {
 
 /** createRoom makes a room and goes there; a refused form is the rooms page with its errors. */
 export function createRoom(ctx: Ctx) {
-  const result = rooms.createRoom(ctx.requireUser(), ctx.form)
+  const result = attempt(ctx, () => rooms.createRoom(ctx.requireUser(), ctx.form))
   if (result.errors) return { ...roomList(ctx), ...ctx.invalid(result.errors) }
   ctx.redirect(`/rooms/${result.room!.slug}`)
 }
@@ -57,7 +73,7 @@ export function createRoom(ctx: Ctx) {
  */
 export function postMessage(ctx: Ctx) {
   const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
-  const result = messages.post(ctx.user as any, record, ctx.form)
+  const result = attempt(ctx, () => messages.post(ctx.user as any, record, ctx.form))
   if (result.errors) return { ...roomPage(ctx), ...ctx.invalid(result.errors) }
   if (!ctx.request.isHtmx) ctx.redirect(`/rooms/${room.slug}#message-${result.message!.id}`)
   return { room, message: result.message }
@@ -82,7 +98,7 @@ export function editForm(ctx: Ctx) {
 export function editMessage(ctx: Ctx) {
   const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
   const found = messages.findMessage(record.id, ctx.params.id)
-  const result = messages.edit(ctx.user as any, found, ctx.form)
+  const result = attempt(ctx, () => messages.edit(ctx.user as any, found, ctx.form))
   if (result.errors) return { room, message: messages.loadMessage(found), ...ctx.invalid(result.errors) }
   ctx.redirect(`/rooms/${room.slug}#message-${found.id}`)
 }
@@ -102,7 +118,7 @@ export function memberList(ctx: Ctx) {
 /** addMember lets an owner add someone by username; a refused one is the members page again. */
 export function addMember(ctx: Ctx) {
   const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
-  const result = members.addMember(record, ctx.user!.id, ctx.form.username)
+  const result = attempt(ctx, () => members.addMember(record, ctx.user!.id, ctx.form.username))
   if (result.errors) return { ...memberList(ctx), ...ctx.invalid(result.errors) }
   ctx.redirect(`/rooms/${room.slug}/members`)
 }
