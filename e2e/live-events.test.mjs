@@ -129,7 +129,7 @@ test('a message posted and edited while the tab was away is shown after the catc
   const { person, slug, elsewhere } = await personInRoom()
   const { page } = person
   // the room was empty when rendered; its first post comes back as a placeholder, then its edit
-  // after the second post: it is not older than the page, so it is shown, in data-seq order
+  // after the second post: it is not older than the page, so it is shown, in data-number order
   const ids = []
   const edited = `first, edited ${uniqueName('m')}`
   await whileAway(person, async () => {

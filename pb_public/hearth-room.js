@@ -1,7 +1,7 @@
 // hearth-room: what a live room shows of the events pb_public/hearth-realtime.js follows.
 //
 // Each top-level element of an event's html replaces the element with its id (so a repeated event
-// changes nothing) or joins the topic's element, where messages stay in data-seq order; htmx does
+// changes nothing) or joins the topic's element, where messages stay in data-number order; htmx does
 // the swapping. The status line says whether the room is live, and the composer is locked while
 // the connection has been down for a while.
 (function () {
@@ -9,7 +9,7 @@
 
   var OFFLINE_AFTER_MS = 4000 // a reconnect quicker than this is not shown
   var offlineTimer = null
-  var oldest = new WeakMap() // list -> data-seq of the oldest message it was rendered with (0: none)
+  var oldest = new WeakMap() // list -> data-number of the oldest message it was rendered with (0: none)
 
   document.addEventListener('hearth:event', function (e) {
     show(e.target, e.detail.html)
@@ -77,25 +77,25 @@
   // newer one (its own post replayed as a placeholder, then its edit) and is still shown.
   function isOutOfView(list, node) {
     if (node.classList.contains('removed')) return true
-    var seq = Number(node.getAttribute('data-seq'))
-    return !!seq && seq < oldestShown(list)
+    var number = Number(node.getAttribute('data-number'))
+    return !!number && number < oldestShown(list)
   }
 
   function oldestShown(list) {
     if (!oldest.has(list)) {
-      var first = list.querySelector('[data-seq]')
-      oldest.set(list, first ? Number(first.getAttribute('data-seq')) : 0)
+      var first = list.querySelector('[data-number]')
+      oldest.set(list, first ? Number(first.getAttribute('data-number')) : 0)
     }
     return oldest.get(list)
   }
 
-  // Messages stay in the order they were posted (data-seq), whatever order their events came in.
+  // Messages stay in the order they were posted (data-number), whatever order their events came in.
   function placeFor(list, node) {
-    var seq = Number(node.getAttribute('data-seq'))
-    if (!seq) return null
+    var number = Number(node.getAttribute('data-number'))
+    if (!number) return null
     for (var child = list.lastElementChild; child; child = child.previousElementSibling) {
-      var other = Number(child.getAttribute('data-seq'))
-      if (other && other < seq) return child.nextElementSibling
+      var other = Number(child.getAttribute('data-number'))
+      if (other && other < number) return child.nextElementSibling
     }
     return list.firstElementChild
   }

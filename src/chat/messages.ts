@@ -6,10 +6,17 @@ import type { Errors } from '../runtime/forms'
 import { renderBody } from './format'
 import { fragmentsOf, CACHE_COLUMNS } from './fragments'
 import { standingIn, mayPost, mayEdit, mayDelete } from './policy'
-import { nextMessageSeq } from '../realtime/history'
+import { nextMessageNumber } from '../realtime/history'
 
 export const PAGE_SIZE = 50
-export const BODY_MAX = 4000
+
+/**
+ * bodyMax is the longest a message body may be: the max of the messages collection's body field
+ * (pb_migrations), which PocketBase's API enforces too. Pages, forms and hooks all read it here.
+ */
+export function bodyMax(app: any = $app): number {
+  return app.findCachedCollectionByNameOrId('messages').fields.getByName('body').max
+}
 
 export interface Author {
   id: string
@@ -20,7 +27,8 @@ export interface Author {
 /** Message is one message as every reader sees it (personalised later by CSS, never here). */
 export interface Message {
   id: string
-  seq: number
+  /** the message's position in its room: 1, 2, 3... in the order they were posted */
+  number: number
   roomId: string
   body: string
   html: string
@@ -38,7 +46,7 @@ function isoDate(dt: any): string {
 export function messageOf(record: any, author: any): Message {
   return {
     id: record.id,
-    seq: record.getInt('seq'),
+    number: record.getInt('number'),
     roomId: record.getString('room'),
     body: record.getString('body'),
     html: record.getString('html'),
@@ -52,9 +60,9 @@ export function messageOf(record: any, author: any): Message {
 }
 
 /** bodyError checks a message body after trimming. */
-export function bodyError(body: string): string | null {
+export function bodyError(body: string, max = bodyMax()): string | null {
   if (!body) return 'Write something first.'
-  if (body.length > BODY_MAX) return `Messages can be at most ${BODY_MAX} characters; this one has ${body.length}.`
+  if (body.length > max) return `Messages can be at most ${max} characters; this one has ${body.length}.`
   return null
 }
 
@@ -65,7 +73,7 @@ export function bodyError(body: string): string | null {
 export function prepareMessage(app: any, record: any, isNew: boolean): void {
   const body = record.getString('body').trim()
   record.set('body', body)
-  const error = bodyError(body)
+  const error = bodyError(body, bodyMax(app))
   if (error) throw new BadRequestError(error, { body: { code: 'invalid_body', message: error } })
   record.set('html', renderBody(body))
   // whatever a client sent is never shown: the fragment is rendered by Hearth after the save
@@ -73,31 +81,31 @@ export function prepareMessage(app: any, record: any, isNew: boolean): void {
   if (isNew) record.set('edited', false)
 }
 
-/** numberMessage gives a new message the next position in its room, inside the save's transaction. */
+/** numberMessage gives a new message the next number in its room, inside the save's transaction. */
 export function numberMessage(tx: any, record: any): void {
-  record.set('seq', nextMessageSeq(tx, record.getString('room')))
+  record.set('number', nextMessageNumber(tx, record.getString('room')))
 }
 
 
-/** Listed is a message as a page lists it: its id, position and current fragment. */
-export type Listed = Pick<Message, 'id' | 'seq' | 'fragment'>
+/** Listed is a message as a page lists it: its id, number and current fragment. */
+export type Listed = Pick<Message, 'id' | 'number' | 'fragment'>
 
 /**
- * history returns up to PAGE_SIZE messages before a position (newest when none), oldest first,
- * as their cached fragments (one light query; a stale fragment is rendered again once).
+ * history returns up to PAGE_SIZE messages before a message number (newest when none), oldest
+ * first, as their cached fragments (one light query; a stale fragment is rendered again once).
  */
 export function history(roomId: string, before?: number): { messages: Listed[]; olderCursor: number | null } {
-  const rows = arrayOf(new DynamicModel({ id: '', seq: 0, fragment: '', fragmentKey: '', updated: '', authorUpdated: '' }))
+  const rows = arrayOf(new DynamicModel({ id: '', number: 0, fragment: '', fragmentKey: '', updated: '', authorUpdated: '' }))
   $app.db()
-    .newQuery(`SELECT m.seq AS seq, ${CACHE_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author
-      WHERE m.room = {:room} ${before ? 'AND m.seq < {:before}' : ''} ORDER BY m.seq DESC LIMIT {:limit}`)
+    .newQuery(`SELECT m.number AS number, ${CACHE_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author
+      WHERE m.room = {:room} ${before ? 'AND m.number < {:before}' : ''} ORDER BY m.number DESC LIMIT {:limit}`)
     .bind({ room: roomId, before: before || 0, limit: PAGE_SIZE + 1 })
     .all(rows)
   const more = rows.length > PAGE_SIZE
   const page = rows.slice(0, PAGE_SIZE).reverse()
   const fragments = fragmentsOf(page)
-  const messages = page.map((r: any) => ({ id: r.id, seq: r.seq, fragment: fragments.get(r.id) || '' }))
-  return { messages, olderCursor: more && messages.length ? messages[0].seq : null }
+  const messages = page.map((r: any) => ({ id: r.id, number: r.number, fragment: fragments.get(r.id) || '' }))
+  return { messages, olderCursor: more && messages.length ? messages[0].number : null }
 }
 
 export function findMessage(roomId: string, id: string): any {

@@ -26,11 +26,11 @@ export interface Head {
   eventId: string
 }
 
-/** nextMessageSeq takes the room's next message position in one statement, so no two messages share one. */
-export function nextMessageSeq(app: any, roomId: string): number {
-  const row = new DynamicModel({ lastSeq: 0 })
-  app.db().newQuery('UPDATE rooms SET lastSeq = lastSeq + 1 WHERE id = {:id} RETURNING lastSeq').bind({ id: roomId }).one(row)
-  return row.lastSeq
+/** nextMessageNumber takes the room's next message number in one statement, so no two messages share one. */
+export function nextMessageNumber(app: any, roomId: string): number {
+  const row = new DynamicModel({ lastNumber: 0 })
+  app.db().newQuery('UPDATE rooms SET lastNumber = lastNumber + 1 WHERE id = {:id} RETURNING lastNumber').bind({ id: roomId }).one(row)
+  return row.lastNumber
 }
 
 /** head returns the room's newest event position and that event's id ('' before the first). */

@@ -25,9 +25,14 @@ export interface PageContext {
   user: SignedIn | null
   /** posted form fields as raw strings */
   form: Record<string, string>
-  /** what the page's loaders returned */
+  /** what the route's handler (+get.js, +post.js) returned */
   data: Record<string, any>
   redirect(url: string, status?: number): never
+  /**
+   * json answers with value as JSON (application/json, never cached) instead of a page; a handler
+   * returns what it gives: `return ctx.json(200, value)`
+   */
+  json(status: number, value: unknown): JsonAnswer
   response: {
     status(code?: number): number
     header(name: string, value: string): void
@@ -40,10 +45,17 @@ export interface PageContext {
   [key: string]: any
 }
 
+/** JsonAnswer is a JSON response a handler chose instead of a page (see PageContext.json). */
+export class JsonAnswer {
+  constructor(public status: number, public value: unknown) {}
+}
+
 export interface ResponseState {
   status: number
   fragment: boolean
   contentType: string
+  /** set by ctx.json: the request is answered with it and no template is rendered */
+  json: JsonAnswer | null
 }
 
 export function newContext(
@@ -54,7 +66,7 @@ export function newContext(
   form: Record<string, string>,
   helpers: Record<string, any>,
 ): { ctx: PageContext; state: ResponseState } {
-  const state: ResponseState = { status: 200, fragment: false, contentType: '' }
+  const state: ResponseState = { status: 200, fragment: false, contentType: '', json: null }
   const ctx: PageContext = {
     ...helpers,
     request,
@@ -67,6 +79,10 @@ export function newContext(
       // and newlines from URLs, so "/<tab>/evil.example" would become "//evil.example": refuse controls.
       const safe = url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') && !/[\u0000-\u001f\u007f]/.test(url) ? url : '/'
       throw new Halt(status, safe)
+    },
+    json(status: number, value: unknown): JsonAnswer {
+      state.json = new JsonAnswer(status, value)
+      return state.json
     },
     response: {
       status(code?: number) {

@@ -13,7 +13,7 @@ export interface Limit {
 
 /**
  * LimitError is a 429. With a field, a form page is shown again with what was typed and the
- * message next to that field (see serve.ts); without one, the error page says "Slow down".
+ * message next to that field (see serve.ts, and src/web/pages.ts for forms whose page needs data); without one, the error page says "Slow down".
  */
 export class LimitError extends HttpError {
   constructor(message: string, public field?: string) {

@@ -1,4 +1,4 @@
-// Finds pages, layouts and loaders on disk for the router and the renderer.
+// Finds pages, layouts and handlers (+get.js, +post.js) on disk for the router and the renderer.
 import { buildRoutes, type Route } from './routes'
 import { join } from './paths'
 import { modTime, readText } from './templates'
@@ -36,27 +36,28 @@ export function layoutsFor(route: Route): string[] {
   return layouts
 }
 
-type Loader = (ctx: any) => any
-const loaders = new Map<string, { time: number; fn: Loader }>()
+type Handler = (ctx: any) => any
+const handlers = new Map<string, { time: number; fn: Handler }>()
 
-/** loaderFor returns the +load.js or +<method>.js beside a page, or null. */
-export function loaderFor(route: Route, name: string): Loader | null {
-  const file = join(pagesRoot(), ...route.folders, `+${name}.js`)
+/** handlerFor returns the +<method>.js beside a page (+get.js, +post.js), or null. */
+export function handlerFor(route: Route, method: string): Handler | null {
+  const file = join(pagesRoot(), ...route.folders, `+${method}.js`)
   const time = modTime(file)
   if (time === -1) return null
-  const hit = loaders.get(file)
+  const hit = handlers.get(file)
   if (hit && hit.time === time) return hit.fn
   const text = readText(file)
-  // CommonJS-style module, evaluated here so an edited loader is picked up without a restart
+  // CommonJS-style module, evaluated here so an edited handler is picked up without a restart
   const module = { exports: {} as any }
   new Function('module', 'exports', 'require', `${text}\n//# sourceURL=${file}`)(module, module.exports, require)
   const fn = typeof module.exports === 'function' ? module.exports : module.exports.default
   if (typeof fn !== 'function') throw new Error(`${file} must export a function`)
-  loaders.set(file, { time, fn })
+  handlers.set(file, { time, fn })
   return fn
 }
 
 export function pageFile(route: Route): string {
+  if (!route.file) throw new Error(`the route of ${route.folders.join('/') || 'the root'} has no page`)
   return join(pagesRoot(), route.file)
 }
 

@@ -4,8 +4,11 @@
 export type Segment = { literal: string } | { param: string }
 
 export interface Route {
-  /** page file relative to the pages root, e.g. "rooms/[slug]/index.ejs" */
-  file: string
+  /**
+   * page template relative to the pages root, e.g. "rooms/[slug]/index.ejs"; null for a route of
+   * handlers only (a folder with +get.js or +post.js and no page), which answers its folder's URL
+   */
+  file: string | null
   /** folders from the pages root to the page's folder, e.g. ["rooms", "[slug]"] */
   folders: string[]
   segments: Segment[]
@@ -32,6 +35,26 @@ export function isPageFile(file: string): boolean {
   return !parts.slice(0, -1).some((folder) => folder.startsWith('_'))
 }
 
+/** HANDLER names a request handler beside pages: +get.js (GET and HEAD), +post.js, ... */
+const HANDLER = /^\+(get|post|put|patch|delete)\.js$/
+
+/** isHandlerFile tells whether a relative path under pages/ is a request handler (+get.js, +post.js...). */
+export function isHandlerFile(file: string): boolean {
+  const parts = file.split('/')
+  if (!HANDLER.test(parts[parts.length - 1])) return false
+  return !parts.slice(0, -1).some((folder) => folder.startsWith('_'))
+}
+
+/**
+ * handlerFolders lists the folders whose handlers serve no page template: each answers its own
+ * URL as if it had an index.ejs (e.g. a JSON endpoint, or a POST-only route that redirects).
+ */
+export function handlerFolders(files: string[]): string[] {
+  const withPages = new Set(files.filter(isPageFile).map((f) => f.split('/').slice(0, -1).join('/')))
+  const folders = new Set(files.filter(isHandlerFile).map((f) => f.split('/').slice(0, -1).join('/')))
+  return [...folders].filter((folder) => !withPages.has(folder)).sort()
+}
+
 /** isPrivatePath tells whether a file under pages/ must never be served as-is. */
 export function isPrivatePath(file: string): boolean {
   return file.split('/').some((part) => part.startsWith('_') || part.startsWith('+') || part.startsWith('.')) ||
@@ -41,6 +64,12 @@ export function isPrivatePath(file: string): boolean {
 function toSegment(part: string): Segment {
   const param = PARAM.exec(part)
   return param ? { param: param[1] } : { literal: part }
+}
+
+/** handlerRouteFor builds the route of a folder of handlers without a page ("" is the root). */
+export function handlerRouteFor(folder: string): Route {
+  const folders = folder ? folder.split('/') : []
+  return { file: null, folders, segments: folders.filter((f) => !GROUP.test(f)).map(toSegment), isIndex: true }
 }
 
 /** routeFor builds the route of one page file. */
@@ -58,14 +87,20 @@ function shape(route: Route): string {
   return '/' + route.segments.map((s) => ('literal' in s ? s.literal : '*')).join('/')
 }
 
+function nameOf(route: Route): string {
+  return route.file ?? `${route.folders.map((f) => f + '/').join('')}+get.js or +post.js`
+}
+
 /**
- * buildRoutes validates and orders the routes of the given page files.
- * It throws when a page would shadow PocketBase or two pages answer the same URLs.
+ * buildRoutes validates and orders the routes of the given files under pages/: page templates,
+ * and folders of handlers without a page. It throws when a page would shadow PocketBase or two
+ * pages answer the same URLs.
  */
 export function buildRoutes(files: string[]): Route[] {
   const byShape = new Map<string, Route>()
-  for (const file of files.filter(isPageFile).sort()) {
-    const route = routeFor(file)
+  const candidates = [...files.filter(isPageFile).sort().map(routeFor), ...handlerFolders(files).map(handlerRouteFor)]
+  for (const route of candidates) {
+    const file = nameOf(route)
     const first = route.segments[0]
     if (first && 'literal' in first && RESERVED_PREFIXES.includes(first.literal)) {
       throw new Error(`page "${file}" would shadow PocketBase's /${first.literal}/ routes; rename it`)
@@ -74,11 +109,11 @@ export function buildRoutes(files: string[]): Route[] {
     const other = byShape.get(key)
     if (!other) {
       byShape.set(key, route)
-    } else if (other.isIndex !== route.isIndex) {
+    } else if (other.isIndex !== route.isIndex && other.file && route.file) {
       // index.ejs beats a [param] page or a same-named file answering the same URLs
       if (route.isIndex) byShape.set(key, route)
     } else {
-      throw new Error(`pages "${other.file}" and "${file}" answer the same URLs (${key})`)
+      throw new Error(`pages "${nameOf(other)}" and "${file}" answer the same URLs (${key})`)
     }
   }
   return [...byShape.values()]

@@ -1,9 +1,9 @@
 // The page handler: every GET and POST outside PocketBase's own routes comes through here.
 import { matchRoute, isPrivatePath, isReserved } from './routes'
-import { routes, layoutsFor, loaderFor, pageFile, pagesRoot, errorPageFor } from './pages'
+import { routes, layoutsFor, handlerFor, pageFile, pagesRoot, errorPageFor } from './pages'
 import { renderFile, fileExists } from './templates'
 import { requestOf, formOf, type PageRequest } from './request'
-import { newContext, Halt, HttpError, type PageContext, type ResponseState } from './context'
+import { newContext, Halt, HttpError, JsonAnswer, type PageContext, type ResponseState } from './context'
 import { securityHeaders, personalHeaders } from './headers'
 import type { Route } from './routes'
 import { join } from './paths'
@@ -47,11 +47,14 @@ export function servePage(e: any): void {
     const capture = newCapture()
     Object.assign(ctx, app.contextual(ctx), { event: e, sseSend: capture.sseSend, __sseSendAt: capture.__sseSendAt })
     const method = request.method === 'HEAD' ? 'get' : request.method.toLowerCase()
-    const methodLoader = method === 'get' ? null : loaderFor(route, method)
-    if (method !== 'get' && !methodLoader) throw new HttpError(405, 'This page does not accept that kind of request.')
-    if (methodLoader) Object.assign(ctx.data, runMethod(methodLoader, ctx, made.state))
-    const load = loaderFor(route, 'load')
-    if (load) ctx.data = { ...(load(ctx) || {}), ...ctx.data }
+    const handler = handlerFor(route, method)
+    if (!handler && (method !== 'get' || !route.file)) refuseMethod(e, route)
+    if (handler) ctx.data = method === 'get' ? handler(ctx) || {} : runMethod(handler, ctx, made.state)
+    if (made.state.json) {
+      respondJson(e, made.state.json)
+      return
+    }
+    if (!route.file) throw new Error(`${handlerName(route, method)} answered nothing: a route without a page must redirect or return ctx.json(...)`)
     const html = render(pageFile(route), layoutsFor(route), ctx, made.state, capture)
     respond(e, made.state, html)
   } catch (err) {
@@ -64,7 +67,7 @@ export function servePage(e: any): void {
 }
 
 /**
- * runMethod runs a POST (or other method) loader. Over a limit with a form field, the page is
+ * runMethod runs a POST (or other method) handler. Over a limit with a form field, the page is
  * shown again with 429, what was typed (passwords aside) and the message beside that field.
  */
 function runMethod(loader: (ctx: PageContext) => any, ctx: PageContext, state: ResponseState): Record<string, any> {
@@ -75,6 +78,26 @@ function runMethod(loader: (ctx: PageContext) => any, ctx: PageContext, state: R
     state.status = 429
     return { errors: { [err.field]: err.message }, values: keptValues(ctx.form) }
   }
+}
+
+/** refuseMethod answers 405, saying in Allow which methods the route has handlers (or a page) for. */
+function refuseMethod(e: any, route: Route): never {
+  const allowed = ['get', 'post', 'put', 'patch', 'delete'].filter((m) => handlerFor(route, m) || (m === 'get' && route.file))
+  const methods = allowed.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()]))
+  e.response.header().set('Allow', methods.join(', '))
+  throw new HttpError(405, 'This page does not accept that kind of request.')
+}
+
+function handlerName(route: Route, method: string): string {
+  return [...route.folders, `+${method}.js`].join('/')
+}
+
+/** respondJson writes a handler's JSON answer; it is never cached (it is live state, or personal). */
+function respondJson(e: any, answer: JsonAnswer): void {
+  const h = e.response.header()
+  h.set('Content-Type', 'application/json')
+  if (!/no-store/.test(h.get('Cache-Control'))) h.set('Cache-Control', 'no-store')
+  e.string(answer.status, JSON.stringify(answer.value))
 }
 
 function respond(e: any, state: ResponseState, body: string): void {

@@ -10,6 +10,7 @@ import * as passwords from '../accounts/passwords'
 import * as avatars from '../chat/avatars'
 import * as realtime from '../realtime/subscribe'
 import * as history from '../realtime/history'
+import * as pages from './pages'
 import { roomTopic } from '../realtime/topics'
 import { HttpError } from '../runtime/context'
 import { keptValues } from '../runtime/forms'
@@ -41,11 +42,14 @@ export const helpers = {
   avatars,
   realtime,
   history,
+  pages,
   roomTopic,
   HttpError,
   keptValues,
   utcLabel,
   assetUrl,
+  /** the longest message body (the messages collection's body max): forms say it as maxlength */
+  bodyMax: () => messages.bodyMax(),
   /** a fresh one-time token for a form that must act once */
   newNonce: () => $security.randomString(24),
 }
@@ -58,9 +62,9 @@ export function contextual(ctx: any) {
       if (!ctx.user) ctx.redirect(`/login?next=${encodeURIComponent(ctx.request.url)}`)
       return ctx.user
     },
-    /** invalid answers a form with 422 and the errors to show next to its fields */
+    /** invalid answers a form with 422 (or the 429 of a limit already set) and the errors to show next to its fields */
     invalid(errors: Record<string, string>) {
-      ctx.response.status(422)
+      if (ctx.response.status() < 400) ctx.response.status(422)
       return { errors, values: keptValues(ctx.form) }
     },
   }

@@ -174,8 +174,8 @@ export function idOf(html) {
   return m ? m[1] : null
 }
 
-/** dataSeqOf reads a message fragment's data-seq. */
-export function dataSeqOf(html) {
-  const m = /\bdata-seq="(\d+)"/.exec(html)
+/** dataNumberOf reads a message fragment's data-number (its number in the room). */
+export function dataNumberOf(html) {
+  const m = /\bdata-number="(\d+)"/.exec(html)
   return m ? Number(m[1]) : null
 }

@@ -92,7 +92,7 @@ test('a member reads the private room and its messages through the API, without 
   assert.equal(one.json.author, memberId)
   assert.ok(!('nonce' in one.json) && !('html' in one.json), 'the one-time token and rendered html stay hidden')
   const room = await api(server, 'GET', `/api/collections/rooms/records/${privateId}`, { token })
-  assert.ok(!('lastSeq' in room.json))
+  assert.ok(!('lastNumber' in room.json) && !('lastSeq' in room.json))
   const members = await api(server, 'GET', `/api/collections/memberships/records?filter=${q(`room = "${privateId}"`)}`, { token })
   assert.equal(members.json.totalItems, 2)
 })
@@ -100,12 +100,13 @@ test('a member reads the private room and its messages through the API, without 
 test('a member posts through the API as themself; Hearth renders it, and what they send as html or position is ignored', async () => {
   const res = await api(server, 'POST', '/api/collections/messages/records', {
     token: tokenOf(member),
-    body: { room: privateId, author: memberId, body: '  via the *API*  ', html: '<script>alert(1)</script>', seq: 99999, edited: true },
+    body: { room: privateId, author: memberId, body: '  via the *API*  ', html: '<script>alert(1)</script>', number: 99999, edited: true },
   })
   assert.equal(res.status, 200, res.text)
   assert.equal(res.json.body, 'via the *API*')
   assert.equal(res.json.edited, false)
-  assert.notEqual(res.json.seq, 99999)
+  assert.ok(res.json.number > 0 && res.json.number !== 99999, `numbered by Hearth: ${res.json.number}`)
+  assert.ok(!('seq' in res.json), 'a message has a number; seq names room events only')
   const page = await owner.get(`/rooms/${privateSlug}`)
   assert.ok(messageIds(page.text).includes(res.json.id))
   assert.match(page.text, /<p>via the <em>API<\/em><\/p>/)
@@ -117,6 +118,34 @@ test('through the API, bodies follow the same rules as the form', async () => {
     const res = await api(server, 'POST', '/api/collections/messages/records', { token: tokenOf(member), body: { room: privateId, author: memberId, body } })
     assert.equal(res.status, 400, res.text)
   }
+})
+
+test("the messages collection's body max is the one limit: the composer, the edit form and the page's refusal follow it", async () => {
+  const bodyField = async () => (await api(server, 'GET', '/api/collections/messages', { token: server.superuserToken })).json.fields.find((f) => f.name === 'body')
+  const maxlengths = async () => {
+    const room = (await member.get(`/rooms/${privateSlug}`)).text
+    const edit = (await member.get(`/rooms/${privateSlug}/messages/${secretMessage}/edit`)).text
+    return [room, edit].map((html) => Number(/<textarea id="body"[^>]*\bmaxlength="(\d+)"/.exec(html)?.[1]))
+  }
+  const setMax = async (max) => {
+    const { json } = await api(server, 'GET', '/api/collections/messages', { token: server.superuserToken })
+    const fields = json.fields.map((f) => (f.name === 'body' ? { ...f, max } : f))
+    const res = await api(server, 'PATCH', '/api/collections/messages', { token: server.superuserToken, body: { fields } })
+    assert.equal(res.status, 200, res.text)
+  }
+  assert.equal((await bodyField()).max, 4000)
+  assert.deepEqual(await maxlengths(), [4000, 4000])
+  // an operator who changes it in the dashboard changes it everywhere
+  await setMax(50)
+  try {
+    assert.deepEqual(await maxlengths(), [50, 50])
+    const res = await member.post(`/rooms/${privateSlug}/messages`, { body: 'x'.repeat(51) })
+    assert.equal(res.status, 422)
+    assert.match(res.text, /Messages can be at most 50 characters; this one has 51\./)
+  } finally {
+    await setMax(4000)
+  }
+  assert.deepEqual(await maxlengths(), [4000, 4000])
 })
 
 test('nobody can post through the API as someone else, or into a room they are not a member of', async () => {

@@ -351,7 +351,7 @@ test('a room shows its newest 50 messages oldest first; "Older messages" shows t
   assert.match(messageHtml(newest.text, first[49]), /message number 60</)
   const older = /<p class="older"><a href="(\/rooms\/[^"?]+\?before=(\d+))">Older messages<\/a><\/p>/.exec(newest.text)
   assert.ok(older, 'an "Older messages" link')
-  assert.equal(Number(older[2]), Number(/data-seq="(\d+)"/.exec(messageHtml(newest.text, first[0]))[1]), 'it starts before the oldest shown')
+  assert.equal(Number(older[2]), Number(/data-number="(\d+)"/.exec(messageHtml(newest.text, first[0]))[1]), 'it starts before the oldest shown')
   assert.doesNotMatch(newest.text, /Newest messages/)
 
   const page2 = await owner.get(older[1])

@@ -69,6 +69,26 @@ test('a page that only takes GET answers a POST with 405', async () => {
   }
 })
 
+test('a route of handlers only: JSON answers never cached, and a method it has no handler for is a 405 saying which it takes', async () => {
+  const v = alice
+  const events = await v.get('/rooms/lobby/events?after=0')
+  assert.equal(events.status, 200)
+  assert.match(events.headers.get('content-type'), /^application\/json/)
+  assert.match(events.headers.get('cache-control'), /no-store/)
+  assert.equal(typeof JSON.parse(events.text).position, 'number')
+  // POST-only: no template, a GET is refused by the runtime (here in the route's own JSON error page)
+  const subscribe = await v.get('/realtime/subscriptions')
+  assert.equal(subscribe.status, 405)
+  assert.equal(subscribe.headers.get('allow'), 'POST')
+  assert.deepEqual(JSON.parse(subscribe.text), { status: 405, message: 'This page does not accept that kind of request.' })
+  // a route whose GET only redirects and whose POST acts takes no other method
+  const events405 = await v.post('/rooms/lobby/events', {})
+  assert.equal(events405.status, 405)
+  assert.equal(events405.headers.get('allow'), 'GET, HEAD')
+  const removal = await v.get(`/rooms/lobby/members/${bob.username}/removal`)
+  assert.equal(removal.status, 303)
+})
+
 test('avatars are SVG images for signed-in people, 401 for guests and 404 for nobody', async () => {
   const v = alice
   const res = await v.get(`/avatars/${v.username}`)

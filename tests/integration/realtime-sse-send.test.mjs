@@ -12,30 +12,30 @@ const LOAD = `module.exports = (ctx) => ({ room: ctx.rooms.openRoom(ctx.requireU
 
 const PAGES = {
   // capture: only what follows the call is sent; ?fail=1 makes the page fail after rendering it
-  'sse-capture/+load.js': LOAD,
+  'sse-capture/+get.js': LOAD,
   'sse-capture/[slug].ejs':
     '<p id="before">not captured</p>\n' +
     '<% sseSend(roomTopic(data.room.id)) %>\n' +
     '<p id="captured">hello <%= data.room.slug %></p>\n' +
     '<% if (request.query.fail) throw new HttpError(409, "failed after rendering") %>\n',
   // capture with a filter that admits nobody
-  'sse-capture-nobody/+load.js': LOAD,
+  'sse-capture-nobody/+get.js': LOAD,
   'sse-capture-nobody/[slug].ejs': '<% sseSend(roomTopic(data.room.id), (client) => false) %><p id="captured-for-nobody">x</p>',
   // immediate: sent at the call, whatever happens to the page afterwards; shows the recipient count
-  'sse-now/+load.js': LOAD,
+  'sse-now/+get.js': LOAD,
   'sse-now/[slug].ejs':
     '<p id="before">b</p>\n' +
     '<p id="recipients"><%= sseSend(roomTopic(data.room.id), \'<p id="now">x</p>\') %></p>\n' +
     '<p id="after">a</p>\n' +
     '<% if (request.query.fail) throw new HttpError(409, "failed after sending") %>\n',
   // filters narrow the room's audience and never widen it
-  'sse-filter/+load.js': LOAD,
+  'sse-filter/+get.js': LOAD,
   'sse-filter/[slug].ejs':
     '<p id="nobody"><%= sseSend(roomTopic(data.room.id), \'<p id="for-nobody">n</p>\', (client) => false) %></p>\n' +
     '<p id="everybody"><%= sseSend(roomTopic(data.room.id), \'<p id="for-everybody">e</p>\', (client) => true) %></p>\n' +
     '<p id="me"><%= sseSend(roomTopic(data.room.id), \'<p id="for-me">m</p>\', (client) => { const a = client.get("auth"); return !!a && a.id === user.id }) %></p>\n',
-  // a loader sends now; it has no output to capture
-  'sse-loader/+load.js': `module.exports = (ctx) => {
+  // a handler (+get.js) sends now; it has no output to capture
+  'sse-loader/+get.js': `module.exports = (ctx) => {
   const { room } = ctx.rooms.openRoom(ctx.requireUser(), ctx.params.slug)
   const sent = ctx.sseSend(ctx.roomTopic(room.id), '<p id="from-loader">l</p>')
   let refused = ''
@@ -45,7 +45,7 @@ const PAGES = {
 `,
   'sse-loader/[slug].ejs': '<p id="sent"><%= data.sent %></p><p id="refused"><%= data.refused %></p>',
   // Hearth publishes on rooms/<id> only
-  'sse-bad-topic/+load.js': LOAD,
+  'sse-bad-topic/+get.js': LOAD,
   'sse-bad-topic/[slug].ejs': '<% sseSend("users/" + user.id, "<p>x</p>") %>',
 }
 

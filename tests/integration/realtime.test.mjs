@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { startServer } from '../helpers/server.mjs'
 import { signUp, createRoom, postMessage } from '../helpers/browserless.mjs'
 import { Subscriber, liveAttributes } from '../helpers/live.mjs'
-import { RawSse, sleep, messageEvents, idOf, dataSeqOf } from '../helpers/sse.mjs'
+import { RawSse, sleep, messageEvents, idOf, dataNumberOf } from '../helpers/sse.mjs'
 
 let server
 let users // five signed-up people, shared by the tests (signing up is the slow part)
@@ -41,9 +41,9 @@ async function subscribed(visitor, topic) {
   return s
 }
 
-/** pageSeqs maps each message id on a room page to its data-seq, in page order. */
-function pageSeqs(html) {
-  return new Map([...html.matchAll(/<li class="message" id="message-([a-z0-9]+)"[^>]*\bdata-seq="(\d+)"/g)].map((m) => [m[1], Number(m[2])]))
+/** pageNumbers maps each message id on a room page to its data-number, in page order. */
+function pageNumbers(html) {
+  return new Map([...html.matchAll(/<li class="message" id="message-([a-z0-9]+)"[^>]*\bdata-number="(\d+)"/g)].map((m) => [m[1], Number(m[2])]))
 }
 
 const hasMessage = (id) => (events) => events.some((e) => idOf(e.html) === `message-${id}`)
@@ -70,7 +70,7 @@ test('fan-out: five subscribers of a public room each get a new message once, at
   // the fragment is what the room page shows for that message
   const page = await owner.get(`/rooms/${slug}`)
   assert.equal(liveAttributes(page.text).position, position + 1)
-  assert.equal(dataSeqOf(subscribers[0].events[0].html), pageSeqs(page.text).get(id))
+  assert.equal(dataNumberOf(subscribers[0].events[0].html), pageNumbers(page.text).get(id))
 })
 
 test('room isolation: a subscriber of one room gets nothing from another room, even one it may read', async () => {
@@ -171,18 +171,18 @@ test('a burst of 40 concurrent posts by 4 people reaches every subscriber once e
 
   const expected = Array.from({ length: 40 }, (_, i) => position + 1 + i)
   const page = await owner.get(`/rooms/${slug}`)
-  const onPage = pageSeqs(page.text)
-  const messageSeqs = ids.map((id) => onPage.get(id))
-  assert.deepEqual([...onPage.values()], [...onPage.values()].sort((a, b) => a - b), 'the page lists messages by data-seq')
-  assert.equal(new Set(messageSeqs).size, 40, 'every message has its own data-seq')
+  const onPage = pageNumbers(page.text)
+  const messageNumbers = ids.map((id) => onPage.get(id))
+  assert.deepEqual([...onPage.values()], [...onPage.values()].sort((a, b) => a - b), 'the page lists messages by data-number')
+  assert.equal(new Set(messageNumbers).size, 40, 'every message has its own data-number')
   for (const s of subscribers) {
     const seqs = s.events.map((e) => e.seq)
     assert.deepEqual(seqs, expected, 'strictly increasing positions, no gaps, no repeats, in arrival order')
     const shown = s.events.map((e) => idOf(e.html).replace('message-', ''))
     assert.deepEqual([...shown].sort(), [...ids].sort(), 'every posted message, once')
-    // a message's events may come in another order than its data-seq (the browser places it by
-    // data-seq), but each fragment carries the data-seq the page shows
-    assert.deepEqual(s.events.map((e) => dataSeqOf(e.html)), shown.map((id) => onPage.get(id)))
+    // a message's events may come in another order than its data-number (the browser places it by
+    // data-number), but each fragment carries the data-number the page shows
+    assert.deepEqual(s.events.map((e) => dataNumberOf(e.html)), shown.map((id) => onPage.get(id)))
     // and every subscriber saw the same order
     assert.deepEqual(shown, subscribers[0].events.map((e) => idOf(e.html).replace('message-', '')))
   }

@@ -190,9 +190,9 @@ test('after log-in, ?next= only ever leads to a page of this site', async () => 
   assert.equal(ok.location, '/rooms/lobby?before=5#x')
 })
 
-test('page sources, loaders, layouts and partials are never served', async () => {
+test('page sources, handlers, layouts and partials are never served', async () => {
   const v = alice
-  for (const path of ['/+layout.ejs', '/+error.ejs', '/+load.js', '/index.ejs', '/login/+post.js', '/login/index.ejs', '/_private/composer.ejs', '/rooms/[slug]/+load.js', '/rooms/%5Bslug%5D/+load.js', '/rooms/+post.js', '/me/style.css.ejs', '/_private/', '/rooms/%2Bpost.js']) {
+  for (const path of ['/+layout.ejs', '/+error.ejs', '/+get.js', '/index.ejs', '/login/+post.js', '/login/index.ejs', '/_private/composer.ejs', '/rooms/[slug]/+get.js', '/rooms/%5Bslug%5D/+get.js', '/rooms/%5Bslug%5D/events/+get.js', '/rooms/+post.js', '/me/style.css.ejs', '/_private/', '/rooms/%2Bpost.js']) {
     const res = await v.get(path)
     assert.equal(res.status, 404, path)
     assert.doesNotMatch(res.text, /module\.exports|<%/, path)

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path'
 import { importSource } from '../helpers/compile.mjs'
 import { ROOT } from '../helpers/server.mjs'
 
-const { buildRoutes, matchRoute, isPageFile, isPrivatePath, splitPath } = await importSource('runtime/routes.ts')
+const { buildRoutes, matchRoute, isPageFile, isHandlerFile, isPrivatePath, splitPath } = await importSource('runtime/routes.ts')
 
 /** the page file answering path, or null */
 function pageFor(files, path) {
@@ -114,6 +114,45 @@ describe('folders and files that are not pages', () => {
   })
 })
 
+describe('routes of handlers without a page', () => {
+  /** the folder of the handler-only route answering path, or null */
+  const folderFor = (files, path) => {
+    const m = matchRoute(buildRoutes(files), path)
+    return m && m.route.file === null ? m.route.folders.join('/') : null
+  }
+
+  test('a folder with +get.js or +post.js and no page answers its own URL, with no template', () => {
+    const files = ['rooms/[slug]/index.ejs', 'rooms/[slug]/events/+get.js', 'realtime/subscriptions/+post.js', 'realtime/subscriptions/+error.ejs']
+    assert.equal(folderFor(files, '/rooms/lobby/events'), 'rooms/[slug]/events')
+    assert.deepEqual(paramsFor(files, '/rooms/lobby/events'), { slug: 'lobby' })
+    assert.equal(folderFor(files, '/realtime/subscriptions'), 'realtime/subscriptions')
+    assert.equal(folderFor(files, '/realtime'), null)
+    assert.equal(folderFor(['+get.js', 'login/index.ejs'], '/'), '')
+    assert.equal(folderFor(['(api)/ping/+get.js'], '/ping'), '(api)/ping')
+  })
+
+  test('handlers beside a page belong to it and make no route of their own', () => {
+    const files = ['me/style.css.ejs', 'me/+get.js', 'avatars/[username].ejs', 'avatars/+get.js']
+    assert.equal(buildRoutes(files).length, 2)
+    assert.equal(pageFor(files, '/me'), null)
+    assert.equal(pageFor(files, '/me/style.css'), 'me/style.css.ejs')
+    assert.equal(pageFor(files, '/avatars'), null)
+  })
+
+  test('only +<method>.js outside _private folders are handlers; +load.js is not one', () => {
+    for (const file of ['+get.js', 'rooms/+post.js', 'a/[b]/+delete.js']) assert.equal(isHandlerFile(file), true, file)
+    for (const file of ['rooms/+load.js', '_private/+get.js', 'a/_x/+post.js', 'rooms/get.js', '+get.ts', '+layout.ejs']) {
+      assert.equal(isHandlerFile(file), false, file)
+    }
+    assert.deepEqual(buildRoutes(['rooms/+load.js', '_private/x/+get.js']), [])
+  })
+
+  test('a handler route that clashes with a page, or shadows PocketBase, throws naming both', () => {
+    assert.throws(() => buildRoutes(['about.ejs', 'about/+post.js']), /"about\.ejs" and "about\/\+get\.js or \+post\.js" answer the same URLs|"about\/\+get\.js or \+post\.js" and "about\.ejs"/)
+    assert.throws(() => buildRoutes(['api/x/+get.js']), /would shadow PocketBase's \/api\/ routes/)
+  })
+})
+
 describe('URL decoding', () => {
   test('params are URL-decoded', () => {
     const files = ['avatars/[username].ejs']
@@ -184,21 +223,24 @@ describe('validation of the page tree', () => {
       const m = matchRoute(routes, path)
       return m && { file: m.route.file, params: m.params }
     }
-    assert.deepEqual(at('/'), { file: 'index.ejs', params: {} })
     assert.deepEqual(at('/rooms'), { file: 'rooms/index.ejs', params: {} })
     assert.deepEqual(at('/rooms/lobby'), { file: 'rooms/[slug]/index.ejs', params: { slug: 'lobby' } })
     assert.deepEqual(at('/rooms/lobby/messages/abc123/edit'), {
       file: 'rooms/[slug]/messages/[id]/edit/index.ejs',
       params: { slug: 'lobby', id: 'abc123' },
     })
-    assert.deepEqual(at('/rooms/lobby/members/bob/removal'), {
-      file: 'rooms/[slug]/members/[username]/removal/index.ejs',
-      params: { slug: 'lobby', username: 'bob' },
-    })
     assert.deepEqual(at('/avatars/bob'), { file: 'avatars/[username].ejs', params: { username: 'bob' } })
     assert.deepEqual(at('/me/style.css'), { file: 'me/style.css.ejs', params: {} })
+    // routes of handlers only: JSON answers and POST-only actions, with no template
+    assert.deepEqual(at('/'), { file: null, params: {} })
+    assert.deepEqual(at('/rooms/lobby/events'), { file: null, params: { slug: 'lobby' } })
+    assert.deepEqual(at('/realtime/subscriptions'), { file: null, params: {} })
+    assert.deepEqual(at('/rooms/lobby/membership'), { file: null, params: { slug: 'lobby' } })
+    assert.deepEqual(at('/rooms/lobby/members/bob/removal'), { file: null, params: { slug: 'lobby', username: 'bob' } })
     assert.equal(at('/_private/composer'), null)
     assert.equal(at('/api/health'), null)
     assert.equal(at('/nowhere'), null)
+    // every handler is +get.js or +post.js: nothing runs after every method any more
+    assert.deepEqual(walk(root).filter((f) => f.endsWith('+load.js')), [])
   })
 })

@@ -1,5 +1,1 @@
-module.exports = (ctx) => {
-  const result = ctx.rooms.createRoom(ctx.requireUser(), ctx.form)
-  if (result.errors) return ctx.invalid(result.errors)
-  ctx.redirect(`/rooms/${result.room.slug}`)
-}
+module.exports = (ctx) => ctx.pages.createRoom(ctx)

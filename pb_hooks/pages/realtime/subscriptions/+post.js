@@ -1,5 +1,5 @@
-// The browser's realtime connection (PocketBase's clientId) follows the rooms it names.
+// The browser's realtime connection (PocketBase's clientId) follows the rooms it names (JSON).
 module.exports = (ctx) => {
   const topics = (ctx.form.topics || '').split(/\s+/).filter(Boolean)
-  return { topics: ctx.realtime.subscribe(ctx.request, ctx.user, ctx.form.clientId || '', topics) }
+  return ctx.json(200, { topics: ctx.realtime.subscribe(ctx.request, ctx.user, ctx.form.clientId || '', topics) })
 }

@@ -1,0 +1,1 @@
+module.exports = (ctx) => ctx.pages.roomList(ctx)

@@ -1,1 +1,0 @@
-module.exports = (ctx) => ({ rooms: ctx.rooms.visibleRooms(ctx.requireUser()) })

@@ -1,8 +1,0 @@
-module.exports = (ctx) => {
-  const user = ctx.requireUser()
-  const { room, record } = ctx.rooms.openRoom(user, ctx.params.slug)
-  if (ctx.request.method !== 'GET') return { room }
-  const found = ctx.messages.findMessage(record.id, ctx.params.id)
-  if (!ctx.messages.canDelete(user, found)) throw new ctx.HttpError(403, 'You can only delete your own messages.')
-  return { room, message: ctx.messages.loadMessage(found) }
-}

@@ -1,0 +1,125 @@
+// What the routes under pb_hooks/pages do, typed: each +get.js or +post.js there is one call of a
+// function here. They live in web/ (not chat/) because they speak the page's language (the
+// request, its params and form, redirects, 422 answers), which the chat domain never sees.
+import type { PageContext } from '../runtime/context'
+import { HttpError } from '../runtime/context'
+import { LimitError } from '../runtime/limits'
+import type { Errors } from '../runtime/forms'
+import * as rooms from '../chat/rooms'
+import * as members from '../chat/members'
+import * as messages from '../chat/messages'
+import * as history from '../realtime/history'
+import * as fragments from '../chat/fragments'
+
+/** Ctx is a page's context with the helpers the entry adds (requireUser, invalid...). */
+type Ctx = PageContext
+
+/** positionIn reads a whole number from the query string, or null. */
+function positionIn(ctx: Ctx, name: string): number | null {
+  const raw = ctx.request.query[name] || ''
+  return /^\d+$/.test(raw) ? Number(raw) : null
+}
+
+/**
+ * roomPage is what the room page shows: the newest messages, or an older page of them (before a
+ * message number). The head is read first, so anything that happens while the page renders is
+ * replayed to it, never missed.
+ */
+export function roomPage(ctx: Ctx, before?: number) {
+  const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  const head = history.head($app, record.id)
+  const { messages: listed, olderCursor } = messages.history(record.id, before)
+  const memberCount = members.countOf(record.id)
+  return { room, messages: listed, olderCursor, head, memberCount, paging: before !== undefined }
+}
+
+/** catchUp answers the events of a room after ?after=<position>, seen as ?event=<id> (JSON). */
+export function catchUp(ctx: Ctx) {
+  const { record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  const after = positionIn(ctx, 'after')
+  if (after === null) throw new HttpError(422, 'Say which position to catch up from: ?after=<number>.')
+  const seen = 'event' in ctx.request.query ? ctx.request.query.event : null
+  return ctx.json(200, fragments.catchUp($app, record.id, after, seen))
+}
+
+/**
+ * attempt runs a form's action. Over a limit that names a field, the form is refused like an
+ * invalid one, with 429 and the reason beside that field, so the handler shows its page again.
+ */
+function attempt<T extends { errors?: Errors }>(ctx: Ctx, act: () => T): T {
+  try {
+    return act()
+  } catch (err) {
+    if (!(err instanceof LimitError) || !err.field) throw err
+    ctx.response.status(429)
+    return { errors: { [err.field]: err.message } } as T
+  }
+}
+
+/** roomList is the rooms page: every room the user may see. */
+export function roomList(ctx: Ctx) {
+  return { rooms: rooms.visibleRooms(ctx.requireUser()) }
+}
+
+/** createRoom makes a room and goes there; a refused form is the rooms page with its errors. */
+export function createRoom(ctx: Ctx) {
+  const result = attempt(ctx, () => rooms.createRoom(ctx.requireUser(), ctx.form))
+  if (result.errors) return { ...roomList(ctx), ...ctx.invalid(result.errors) }
+  ctx.redirect(`/rooms/${result.room!.slug}`)
+}
+
+/**
+ * postMessage posts from the composer: 303 back to the room (a refresh never re-posts); htmx gets
+ * the message and a fresh form. A refused message shows the room again with the composer's error.
+ */
+export function postMessage(ctx: Ctx) {
+  const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  const result = attempt(ctx, () => messages.post(ctx.user as any, record, ctx.form))
+  if (result.errors) return { ...roomPage(ctx), ...ctx.invalid(result.errors) }
+  if (!ctx.request.isHtmx) ctx.redirect(`/rooms/${room.slug}#message-${result.message!.id}`)
+  return { room, message: result.message }
+}
+
+/** messageToChange finds a message in the room for a page that edits or deletes it, if allowed. */
+function messageToChange(ctx: Ctx, may: (user: any, found: any) => boolean, refusal: string) {
+  const user = ctx.requireUser()
+  const { room, record } = rooms.openRoom(user, ctx.params.slug)
+  const found = messages.findMessage(record.id, ctx.params.id)
+  if (!may(user, found)) throw new HttpError(403, refusal)
+  return { room, found }
+}
+
+/** editForm is the page that edits one's own message. */
+export function editForm(ctx: Ctx) {
+  const { room, found } = messageToChange(ctx, messages.canEdit, 'You can only edit your own messages.')
+  return { room, message: messages.loadMessage(found) }
+}
+
+/** editMessage saves an edit and goes back to the message; a refused one is the form again. */
+export function editMessage(ctx: Ctx) {
+  const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  const found = messages.findMessage(record.id, ctx.params.id)
+  const result = attempt(ctx, () => messages.edit(ctx.user as any, found, ctx.form))
+  if (result.errors) return { room, message: messages.loadMessage(found), ...ctx.invalid(result.errors) }
+  ctx.redirect(`/rooms/${room.slug}#message-${found.id}`)
+}
+
+/** deletionForm asks before deleting a message (a link must never delete anything). */
+export function deletionForm(ctx: Ctx) {
+  const { room, found } = messageToChange(ctx, messages.canDelete, 'You can only delete your own messages.')
+  return { room, message: messages.loadMessage(found) }
+}
+
+/** memberList is a room's members page. */
+export function memberList(ctx: Ctx) {
+  const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  return { room, members: members.membersOf(record.id) }
+}
+
+/** addMember lets an owner add someone by username; a refused one is the members page again. */
+export function addMember(ctx: Ctx) {
+  const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  const result = attempt(ctx, () => members.addMember(record, ctx.user!.id, ctx.form.username))
+  if (result.errors) return { ...memberList(ctx), ...ctx.invalid(result.errors) }
+  ctx.redirect(`/rooms/${room.slug}/members`)
+}
