@@ -10,7 +10,7 @@ import { Subscriber, liveAttributes } from '../helpers/live.mjs'
 // Each publish puts its recipient count in the page. The ordered ones use a room of their own
 // (so no real room history is involved) and go out as positions 1, 3, 2.
 const PAGES = {
-  'relay-publish/+load.js': `module.exports = (ctx) => ({ room: ctx.rooms.openRoom(ctx.requireUser(), ctx.params.slug).room })\n`,
+  'relay-publish/+get.js': `module.exports = (ctx) => ({ room: ctx.rooms.openRoom(ctx.requireUser(), ctx.params.slug).room })\n`,
   'relay-publish/[slug].ejs': `<%
   const topic = roomTopic(data.room.id)
   const send = (html, fields) => $relay.publish({ topic, data: JSON.stringify({ html }), ...fields })
