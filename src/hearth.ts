@@ -4,14 +4,14 @@ import { configure } from './runtime/app'
 import { currentUser } from './accounts/session'
 import { isCrossSite } from './accounts/csrf'
 import { helpers, contextual } from './web/helpers'
-import { sendHtml } from './realtime/publish'
+import { sseSend } from './realtime/publish'
 
 configure({
   currentUser,
   isCrossSite,
   helpers,
   contextual,
-  publish: (topic, html, filter) => sendHtml($app, topic, html, filter as any),
+  publish: (topic, html, filter) => sseSend($app, topic, html, { filter: filter as any }).recipients,
 })
 
 export { servePage } from './runtime/serve'

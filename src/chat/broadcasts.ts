@@ -4,7 +4,9 @@
 // the execute hooks record (inside the transaction, see src/server/roomtx) and the after-success
 // hooks hand the event to the relay once it has committed.
 import { renderPartial } from '../runtime/partials'
-import { recordRoomEvent, forget, handOver, type RoomEvent } from '../realtime/history'
+import { forget, type RoomEvent } from '../realtime/history'
+import { sseSend, handOver } from '../realtime/publish'
+import { roomTopic } from '../realtime/topics'
 import * as fragments from './fragments'
 import { roomOf } from './rooms'
 import { countOf } from './members'
@@ -28,7 +30,7 @@ function remember(record: any, event: RoomEvent): void {
 export function messageSaved(tx: any, record: any): void {
   const room = findOrNull(tx, 'rooms', record.getString('room'))
   if (!room) return
-  const event = recordRoomEvent(tx, room.id, fragments.render(tx, record), record.id)
+  const event = sseSend(tx, roomTopic(room.id), fragments.render(tx, record), { subject: record.id }).event!
   forget(tx, room.id, record.id, event.id)
   remember(record, event)
 }
@@ -37,7 +39,7 @@ export function messageSaved(tx: any, record: any): void {
 export function messageDeleted(tx: any, record: any): void {
   const room = findOrNull(tx, 'rooms', record.getString('room'))
   if (!room) return
-  const event = recordRoomEvent(tx, room.id, renderPartial('message-removed', { id: record.id }), record.id)
+  const event = sseSend(tx, roomTopic(room.id), renderPartial('message-removed', { id: record.id }), { subject: record.id }).event!
   forget(tx, room.id, record.id, event.id)
   remember(record, event)
 }
@@ -45,7 +47,7 @@ export function messageDeleted(tx: any, record: any): void {
 export function membersChanged(tx: any, record: any): void {
   const room = findOrNull(tx, 'rooms', record.getString('room'))
   if (!room) return
-  remember(record, recordRoomEvent(tx, room.id, renderPartial('member-count', { room: roomOf(room, ''), count: countOf(room.id, tx) })))
+  remember(record, sseSend(tx, roomTopic(room.id), renderPartial('member-count', { room: roomOf(room, ''), count: countOf(room.id, tx) })).event!)
 }
 
 /** committed hands a change's recorded event to the relay; called after its transaction committed. */

@@ -4,8 +4,6 @@
 // An event is recorded inside the transaction of the change it shows (see src/server/roomtx) and
 // handed to the relay only after that transaction commits, so a stored change always has its
 // event and a browser never sees an event the history lacks.
-import { sendHtml } from './publish'
-import { roomTopic } from './topics'
 
 /** A gap longer than this is not replayed: the browser reloads the room instead. */
 export const REPLAY_LIMIT = 500
@@ -47,7 +45,7 @@ export function head(app: any, roomId: string): Head {
 /**
  * recordRoomEvent records html as the room's next event, in tx: the transaction of the change it
  * shows. subject names what the event is about (a message id), so that a later change to it can
- * blank what earlier events showed. Nothing is sent: see handOver.
+ * blank what earlier events showed. Nothing is sent: see sseSend in publish.ts.
  */
 export function recordRoomEvent(tx: any, roomId: string, html: string, subject = ''): RoomEvent {
   const row = new DynamicModel({ lastEvent: 0 })
@@ -70,11 +68,6 @@ export function forget(tx: any, roomId: string, subject: string, exceptId: strin
   tx.db().newQuery(
     "UPDATE room_events SET html = '' WHERE room = {:room} AND subject = {:subject} AND id != {:except} AND html != ''",
   ).bind({ room: roomId, subject, except: exceptId }).execute()
-}
-
-/** handOver gives a committed event to the relay, which sends it to everyone who may read the room now. */
-export function handOver(app: any, event: RoomEvent): number {
-  return sendHtml(app, roomTopic(event.room), event.html, null, event.seq, event.id)
 }
 
 export interface CatchUp {

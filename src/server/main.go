@@ -64,6 +64,16 @@ func main() {
 	}
 	jsgate.Register(app, pages, posts)
 
+	// PocketBase's own subscribe endpoint (POST /api/realtime) costs a lookup and a broker update per
+	// call: HEARTH_LIMIT_REALTIME_SUBSCRIBES (default 120 per minute per address), like Hearth's route
+	subscribes := limits.RuleFromEnv(limits.Rule{Name: "realtime_subscribes", Max: 120, Window: 60})
+	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
+		if !limiter.TakeRule(subscribes, e.RealIP()) {
+			return e.TooManyRequestsError("Too many realtime subscribe requests; wait a minute.", nil)
+		}
+		return e.Next()
+	})
+
 	// every change to a room commits together with its room event (see roomtx)
 	roomtx.Register(app, "messages", "memberships")
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { request } from 'node:http'
 import { startServer } from '../helpers/server.mjs'
 import { signUp } from '../helpers/browserless.mjs'
-import { RawSse, sleep } from '../helpers/sse.mjs'
+import { RawSse, sleep, apiRealtimeSubscribe } from '../helpers/sse.mjs'
 
 let server
 before(async () => {
@@ -80,4 +80,17 @@ test('one browser session: of 40 simultaneous connections from many addresses ex
   const again = await connectAll(spread(20, 30))
   assert.equal(again.open.length, 3)
   for (const c of [...first.open, ...again.open]) c.close()
+})
+
+test("PocketBase's own subscribe endpoint takes at most 120 calls a minute from one address, even all at once", async () => {
+  const conn = new RawSse(server) // PocketBase takes subscribe calls only from the connection's address
+  await conn.connect()
+  try {
+    const answers = await Promise.all(Array.from({ length: 300 }, () => apiRealtimeSubscribe(server, conn.clientId, [])))
+    const counts = {}
+    for (const a of answers) counts[a.status] = (counts[a.status] || 0) + 1
+    assert.deepEqual(counts, { 204: 120, 429: 180 })
+  } finally {
+    conn.close()
+  }
 })

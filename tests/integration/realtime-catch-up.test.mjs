@@ -8,16 +8,13 @@ import { Visitor, signUp, createRoom, postMessage } from '../helpers/browserless
 import { Subscriber, liveAttributes } from '../helpers/live.mjs'
 import { sleep, idOf, messageEvents } from '../helpers/sse.mjs'
 
-// A fixture page that records n events in a room through Hearth's own recordRoomEvent and
-// handOver, so a history longer than the replay limit takes one request instead of hundreds of posts.
+// A fixture page that publishes n events in a room through sseSend, the one way Hearth publishes
+// (each recorded in the room's history), so a history longer than the replay limit takes one
+// request instead of hundreds of posts.
 const FILL = `<%
   const { record } = rooms.openRoom(user, params.slug)
   const n = Number(request.query.n || 0)
-  const recorded = []
-  $app.runInTransaction((tx) => {
-    for (let i = 0; i < n; i++) recorded.push(history.recordRoomEvent(tx, record.id, '<p id="fill-' + i + '">fill</p>'))
-  })
-  for (const event of recorded) history.handOver($app, event)
+  for (let i = 0; i < n; i++) sseSend(roomTopic(record.id), '<p id="fill-' + i + '">fill</p>')
   response.type('application/json')
 %><%- JSON.stringify({ position: history.head($app, record.id).position }) %>`
 

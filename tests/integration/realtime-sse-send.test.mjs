@@ -1,5 +1,6 @@
 // sseSend in pages: capture mode (sseSend(topic) sends what the page renders after the call) and
-// immediate mode (sseSend(topic, html)), with filters that can only narrow who receives. Runs on a
+// immediate mode (sseSend(topic, html)), both recorded as room history like every change, and
+// filtered sends: ephemeral signals that can only narrow who receives and are never replayed. Runs on a
 // copy of pb_hooks with fixture pages. Also the relay's keep-alive, with a short interval.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -110,11 +111,14 @@ test('capture mode: subscribers get exactly what the page rendered after sseSend
   await settle([a, b], publicSlug, publicTopic)
   for (const sse of [a, b]) {
     assert.deepEqual(htmlsOf(sse, publicTopic), [`<p id="captured">hello ${publicSlug}</p>`, '<p id="now">x</p>'])
-    assert.ok(sse.named(publicTopic).every((e) => e.seq === undefined), 'page sends are not room history')
+    const [captured] = sse.named(publicTopic)
+    assert.ok(captured.seq > 0 && captured.id, 'a page send is room history: it has a position and an id')
   }
-  // and a capture is not recorded in the room's history
+  // recorded in the room's history: catch-up replays it, under the position it went out with
   const catchUp = JSON.parse((await owner.get(`/rooms/${publicSlug}/events?after=0`)).text)
-  assert.ok(!catchUp.events.some((e) => e.html.includes('captured')))
+  const replayed = catchUp.events.find((e) => e.html.includes('captured'))
+  assert.ok(replayed, 'catch-up replays the captured send')
+  assert.equal(replayed.seq, a.named(publicTopic)[0].seq)
 })
 
 test('capture mode sends nothing when the page fails before it finishes, or when the filter admits nobody', async () => {
@@ -179,6 +183,9 @@ test('filters narrow the room\'s audience and never widen it', async () => {
   assert.deepEqual(htmlsOf(ownerSse, privateTopic), ['<p id="for-everybody">e</p>', '<p id="for-me">m</p>', '<p id="now">x</p>'])
   assert.deepEqual(htmlsOf(memberSse, privateTopic), ['<p id="for-everybody">e</p>', '<p id="now">x</p>'])
   assert.deepEqual(outsiderSse.received(), [])
+  const replay = JSON.parse((await owner.get(`/rooms/${privateSlug}/events?after=0`)).text)
+  assert.ok(!replay.events.some((e) => /for-(me|everybody|nobody)/.test(e.html)), 'filtered sends are ephemeral: never replayed')
+  assert.ok(replay.events.some((e) => e.html.includes('<p id="now">')), 'while unfiltered ones are')
 })
 
 test('sseSend refuses a topic that is not a room', async () => {

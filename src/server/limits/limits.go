@@ -17,6 +17,9 @@
 package limits
 
 import (
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -109,4 +112,32 @@ func (l *Limiter) prune(now time.Time) {
 		}
 	}
 	l.nextPrune = now.Add(pruneEvery)
+}
+
+// Rule is one limit: at most Max uses per Window seconds.
+type Rule struct {
+	Name   string
+	Max    int
+	Window int
+}
+
+// RuleFromEnv reads HEARTH_LIMIT_<NAME>="max/seconds" the way Hearth's JS limits do
+// (src/runtime/limits.ts), falling back to def when it is unset or malformed.
+func RuleFromEnv(def Rule) Rule {
+	raw := os.Getenv("HEARTH_LIMIT_" + strings.ToUpper(def.Name))
+	max, window, ok := strings.Cut(raw, "/")
+	if !ok {
+		return def
+	}
+	m, err1 := strconv.Atoi(max)
+	w, err2 := strconv.Atoi(window)
+	if err1 != nil || err2 != nil || m < 0 || w <= 0 {
+		return def
+	}
+	return Rule{Name: def.Name, Max: m, Window: w}
+}
+
+// TakeRule is Take for a Rule.
+func (l *Limiter) TakeRule(r Rule, key string) bool {
+	return l.Take(r.Name, key, r.Max, r.Window)
 }

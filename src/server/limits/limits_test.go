@@ -148,3 +148,26 @@ func TestExpiredWindowsArePruned(t *testing.T) {
 		t.Fatalf("after pruning Len = %d, want 2 (the hour-long window and the new one)", l.Len())
 	}
 }
+
+func TestRuleFromEnv(t *testing.T) {
+	def := Rule{Name: "things", Max: 5, Window: 60}
+	scenarios := []struct {
+		name string
+		env  string
+		want Rule
+	}{
+		{"unset: the default", "", def},
+		{"max/seconds", "7/30", Rule{"things", 7, 30}},
+		{"zero allowed (off)", "0/60", Rule{"things", 0, 60}},
+		{"malformed: the default", "seven", def},
+		{"no window: the default", "7/0", def},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			t.Setenv("HEARTH_LIMIT_THINGS", s.env)
+			if got := RuleFromEnv(def); got != s.want {
+				t.Fatalf("got %+v, want %+v", got, s.want)
+			}
+		})
+	}
+}
