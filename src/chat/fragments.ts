@@ -5,6 +5,7 @@
 // not depend on the room: its links name the room's id, which never changes.
 import { renderPartial, partialsDigest } from '../runtime/partials'
 import { messageOf } from './messages'
+import { fragmentKey, isFresh } from './fragment-key'
 import { eventsAfter, type CatchUp } from '../realtime/history'
 
 /** Cached is one message as the cache stores it, with what its key is made of. */
@@ -16,8 +17,8 @@ export interface Cached {
   authorUpdated: string
 }
 
-export function keyOf(updated: string, authorUpdated: string): string {
-  return `${partialsDigest()}|${updated}|${authorUpdated}`
+function keyOf(updated: string, authorUpdated: string): string {
+  return fragmentKey(partialsDigest(), updated, authorUpdated)
 }
 
 /** SELECT columns (messages m, users u) that fragmentsOf needs, for queries that list messages. */
@@ -46,7 +47,7 @@ export function fragmentsOf(rows: Cached[]): Map<string, string> {
   const out = new Map<string, string>()
   const stale: string[] = []
   for (const row of rows) {
-    if (row.fragment && row.fragmentKey === keyOf(row.updated, row.authorUpdated)) out.set(row.id, row.fragment)
+    if (isFresh(row.fragment, row.fragmentKey, keyOf(row.updated, row.authorUpdated))) out.set(row.id, row.fragment)
     else stale.push(row.id)
   }
   if (stale.length) for (const record of $app.findRecordsByIds('messages', stale)) out.set(record.id, render($app, record))
