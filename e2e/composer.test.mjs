@@ -1,9 +1,10 @@
-// The composer as people use it with JavaScript: Enter sends, Shift+Enter starts a new line, and
-// the cursor stays in the box for the next message.
+// The composer as people use it with JavaScript: Enter sends, Shift+Enter starts a new line, the
+// cursor stays in the box for the next message, and nothing typed is lost on a slow or failing
+// link: keys typed while a post is on its way, a second Send, a refusal, a reload.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from '../tests/helpers/server.mjs'
-import { launchBrowser, signedInPerson, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { launchBrowser, signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
 
 let server
 let browser
@@ -39,5 +40,90 @@ test('Enter sends, Shift+Enter adds a line, and the composer keeps the focus', a
   await page.waitForTimeout(500)
   assert.equal(await page.locator('#messages > li.message').count(), before)
   assert.deepEqual(problemsExcept(person), [])
+  await person.close()
+})
+
+/** slowPosts holds every message post for ms before it goes out (a slow link). */
+async function slowPosts(page, ms) {
+  await page.route('**/rooms/*/messages', async (route) => {
+    if (route.request().method() === 'POST') await new Promise((r) => setTimeout(r, ms))
+    await route.continue()
+  })
+}
+
+const bodies = (page) => page.locator('#messages > li.message .body').allInnerTexts()
+// Chromium logs each refused or failed request; these are the ones the tests cause on purpose
+const EXPECTED = [/Failed to load resource/, /htmx:error: Failed to fetch/]
+
+test('on a slow link, keys typed while a message is on its way stay, and a second Send waits its turn', async () => {
+  const person = await signedInPerson(browser, server)
+  const { page } = person
+  await createRoomInBrowser(person)
+  await slowPosts(page, 700)
+  const box = composer(page).textarea
+  await box.click()
+  await box.type('first message')
+  await page.keyboard.press('Enter')
+  // still on its way: keep typing, and send again
+  await box.type('human')
+  await page.keyboard.press('Enter')
+  await box.type(' and more')
+  await messageByText(page, 'first message').waitFor()
+  await messageByText(page, 'human').waitFor()
+  assert.deepEqual(await bodies(page), ['first message', 'human'], 'both sent, in order, each once, not one letter lost')
+  await page.waitForFunction(() => document.querySelector('form.composer textarea').value === ' and more')
+  assert.equal(await page.evaluate(() => document.activeElement?.matches('form.composer textarea')), true, 'the box keeps the focus')
+  assert.deepEqual(problemsExcept(person, ...EXPECTED), [])
+  await person.close()
+})
+
+test('no connection, or a server error: the text stays in the box with the reason beside it', async () => {
+  const person = await signedInPerson(browser, server)
+  const { page } = person
+  await createRoomInBrowser(person)
+  const c = composer(page)
+  await page.route('**/rooms/*/messages', (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue()))
+  await c.textarea.fill('written on a train')
+  await c.send.click()
+  await page.locator('.composer-note', { hasText: 'no connection' }).waitFor()
+  assert.equal(await c.textarea.inputValue(), 'written on a train')
+
+  await page.unroute('**/rooms/*/messages')
+  await page.route('**/rooms/*/messages', (route) => (route.request().method() === 'POST'
+    ? route.fulfill({ status: 500, contentType: 'text/html', body: '<!doctype html><title>Oops</title><p>It broke</p>' })
+    : route.continue()))
+  await c.send.click()
+  await page.locator('.composer-note', { hasText: 'answered 500' }).waitFor()
+  assert.equal(await c.textarea.inputValue(), 'written on a train', 'an error page never replaces the box')
+  assert.equal(await page.locator('form#composer').count(), 1)
+
+  await page.unroute('**/rooms/*/messages')
+  await c.send.click()
+  await messageByText(page, 'written on a train').waitFor()
+  await page.waitForFunction(() => document.querySelector('form.composer textarea').value === '')
+  assert.deepEqual(problemsExcept(person, ...EXPECTED), [])
+  await person.close()
+})
+
+test('a draft survives a reload, per room, and is gone once sent', async () => {
+  const person = await signedInPerson(browser, server)
+  const { page } = person
+  const slug = await createRoomInBrowser(person)
+  const c = composer(page)
+  await c.textarea.click()
+  await c.textarea.type('half a thought')
+  await page.reload()
+  assert.equal(await composer(page).textarea.inputValue(), 'half a thought')
+  await page.goto('/rooms/lobby')
+  assert.equal(await composer(page).textarea.inputValue(), '', 'another room has its own draft')
+  await page.goto(`/rooms/${slug}`)
+  await composer(page).textarea.press('End')
+  await page.keyboard.press('Enter')
+  await messageByText(page, 'half a thought').waitFor()
+  // the draft is kept until the server's answer arrives (a reload before it must not lose it)
+  await page.waitForFunction(() => document.querySelector('form.composer textarea').value === '')
+  await page.reload()
+  assert.equal(await composer(page).textarea.inputValue(), '')
+  assert.deepEqual(problemsExcept(person, ...EXPECTED), [])
   await person.close()
 })

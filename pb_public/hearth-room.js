@@ -40,8 +40,9 @@
     var els = document.querySelectorAll('[data-live-status]')
     for (var i = 0; i < els.length; i++) els[i].setAttribute('data-live-status', state)
     var offline = state === 'offline'
-    var composers = document.querySelectorAll('form.composer textarea, form.composer button')
-    for (var j = 0; j < composers.length; j++) composers[j].disabled = offline
+    // the box stays open (nothing typed is lost); Send waits for the connection
+    var sends = document.querySelectorAll('form.composer button')
+    for (var j = 0; j < sends.length; j++) sends[j].disabled = offline
   }
 
   function show(list, html) {

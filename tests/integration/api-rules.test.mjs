@@ -125,7 +125,7 @@ test("the messages collection's body max is the one limit: the composer, the edi
   const maxlengths = async () => {
     const room = (await member.get(`/rooms/${privateSlug}`)).text
     const edit = (await member.get(`/rooms/${privateSlug}/messages/${secretMessage}/edit`)).text
-    return [room, edit].map((html) => Number(/<textarea id="body"[^>]*\bmaxlength="(\d+)"/.exec(html)?.[1]))
+    return [room, edit].map((html) => Number(/<textarea id="body"[^>]*\bdata-max="(\d+)"/.exec(html)?.[1]))
   }
   const setMax = async (max) => {
     const { json } = await api(server, 'GET', '/api/collections/messages', { token: server.superuserToken })

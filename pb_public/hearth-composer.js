@@ -1,0 +1,179 @@
+// hearth-composer: the composer never loses what someone typed. (Without JavaScript the form posts
+// and the server keeps the text on every refusal; this is what a script adds on top of htmx.)
+//  - Keys typed while a message is on its way stay: the answer brings a fresh form (a new one-time
+//    token), and the box gets back whatever was typed after the sent text, caret and focus kept.
+//  - A second Send while one is on its way waits for it (it needs the fresh token) instead of
+//    being dropped, then sends what is in the box.
+//  - A refusal (422, 429, 403), a server error or no connection keeps the text, with the reason
+//    beside the box; only the server's own composer answer replaces the form.
+//  - A draft is kept per room in this browser, across reloads and reconnects.
+//  - Near the length limit the box says how much is left, and how much over.
+(function () {
+  'use strict'
+
+  var COUNT_FROM = 200 // characters before the limit when the count appears
+  var inFlight = null // { ctx, form, sent } while a message is on its way (ctx: htmx's request)
+  var resend = null // { upTo } : a Send pressed while one was on its way, and how much of the box it meant
+  var typed = null // { value, start, end, focused } just before the composer is replaced
+
+  function composerOf(el) {
+    return el && el.closest ? el.closest('form.composer') : null
+  }
+
+  function box(form) {
+    return form && form.querySelector('textarea[name="body"]')
+  }
+
+  function draftKey(form) {
+    return 'hearth:draft:' + form.getAttribute('action')
+  }
+
+  function saveDraft(form) {
+    try {
+      var value = box(form).value
+      if (value) localStorage.setItem(draftKey(form), value)
+      else localStorage.removeItem(draftKey(form))
+    } catch (e) {
+      // storage full or blocked: the box still holds the text
+    }
+  }
+
+  function say(form, text) {
+    var note = form.querySelector('.composer-note')
+    if (!note) {
+      note = document.createElement('p')
+      note.className = 'composer-note'
+      note.setAttribute('role', 'status')
+      note.setAttribute('aria-live', 'polite')
+      form.appendChild(note)
+    }
+    note.textContent = text
+    note.hidden = !text
+  }
+
+  function count(form) {
+    var b = box(form)
+    var max = Number(b && b.getAttribute('data-max'))
+    if (!max) return
+    var left = max - b.value.length
+    var counter = form.querySelector('.composer-count')
+    if (!counter) {
+      counter = document.createElement('span')
+      counter.className = 'composer-count'
+      counter.setAttribute('aria-live', 'polite')
+      b.insertAdjacentElement('afterend', counter)
+    }
+    counter.hidden = left > COUNT_FROM
+    counter.textContent = left >= 0 ? left + ' left' : -left + ' over the limit of ' + max
+    counter.classList.toggle('over', left < 0)
+  }
+
+  function setUp(form) {
+    var b = box(form)
+    if (!b || form.hasAttribute('data-composer')) return
+    form.setAttribute('data-composer', '')
+    if (!b.value) {
+      try {
+        b.value = localStorage.getItem(draftKey(form)) || ''
+      } catch (e) {
+        // no storage: nothing to restore
+      }
+    }
+    count(form)
+  }
+
+  function scan() {
+    var forms = document.querySelectorAll('form.composer')
+    for (var i = 0; i < forms.length; i++) setUp(forms[i])
+  }
+
+  // A Send while one is on its way waits for it (the form's one-time token must change first).
+  document.addEventListener('submit', function (e) {
+    var form = composerOf(e.target)
+    if (!form || !inFlight) return
+    e.preventDefault()
+    e.stopImmediatePropagation()
+    resend = { upTo: box(form).value.length }
+    say(form, 'Sending… the next message goes as soon as this one has.')
+  }, true)
+
+  document.addEventListener('input', function (e) {
+    var form = composerOf(e.target)
+    if (!form) return
+    saveDraft(form)
+    count(form)
+  })
+
+  document.addEventListener('htmx:before:request', function (e) {
+    var form = composerOf(e.detail.ctx.sourceElement)
+    if (!form) return
+    var body = e.detail.ctx.request.body
+    inFlight = { ctx: e.detail.ctx, form: form, sent: body && body.get ? String(body.get('body') || '') : box(form).value }
+    say(form, '')
+  })
+
+  document.addEventListener('htmx:before:swap', function (e) {
+    var ctx = e.detail.ctx
+    if (!inFlight || ctx !== inFlight.ctx) return
+    var form = inFlight.form
+    var b = box(form)
+    typed = { value: b.value, start: b.selectionStart, end: b.selectionEnd, focused: document.activeElement === b }
+    // only the server's own composer may replace the form: an error page would take the text with it
+    if (!/<form[^>]*\bid="composer"/.test(ctx.text || '')) {
+      e.preventDefault()
+      typed = null
+      var status = ctx.response && ctx.response.status
+      say(form, status === 403
+        ? 'Not sent: you can no longer post in this room. Your text is kept.'
+        : 'Not sent (the server answered ' + status + '). Your text is kept; press Send to try again.')
+    }
+  })
+
+  document.addEventListener('htmx:after:swap', function (e) {
+    if (!typed || !inFlight) return
+    var ok = e.detail.ctx.response && e.detail.ctx.response.status < 400
+    var sent = inFlight.sent
+    var form = document.querySelector('form.composer')
+    var b = box(form)
+    if (!b) return
+    var value = typed.value
+    // sent: what was typed after the sent text stays; refused: everything stays, beside the reason
+    if (ok && value.indexOf(sent) === 0) value = value.slice(sent.length).replace(/^\n/, '')
+    var moved = typed.value.length - value.length
+    b.value = value
+    if (typed.focused || document.activeElement === document.body) {
+      b.focus()
+      b.setSelectionRange(Math.max(0, typed.start - moved), Math.max(0, typed.end - moved))
+    }
+    typed = null
+    saveDraft(form)
+    count(form)
+  })
+
+  document.addEventListener('htmx:finally:request', function (e) {
+    if (!inFlight || e.detail.ctx !== inFlight.ctx) return
+    var form = inFlight.form
+    if (!e.detail.ctx.response) say(form, 'Not sent: no connection. Your text is kept; press Send to try again.')
+    var inFlightSent = e.detail.ctx.response && e.detail.ctx.response.status < 400 ? inFlight.sent.length : 0
+    inFlight = null
+    scan()
+    var current = document.querySelector('form.composer')
+    var queued = resend
+    resend = null
+    if (!queued || !current) return
+    // send what the box held when Send was pressed (less what has gone since); keep what came after
+    var b = box(current)
+    var all = b.value
+    var cut = Math.max(0, queued.upTo - (inFlightSent || 0))
+    var message = all.slice(0, cut)
+    if (!message.trim()) return
+    say(current, '')
+    b.value = message
+    current.requestSubmit()
+    b.value = all
+  })
+
+  document.addEventListener('htmx:after:process', scan)
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', scan)
+  else scan()
+})()
