@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from '../tests/helpers/server.mjs'
+import { signUp, createRoom } from '../tests/helpers/browserless.mjs'
 import { launchBrowser, signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
 
 let server
@@ -124,6 +125,28 @@ test('a draft survives a reload, per room, and is gone once sent', async () => {
   await page.waitForFunction(() => document.querySelector('form.composer textarea').value === '')
   await page.reload()
   assert.equal(await composer(page).textarea.inputValue(), '')
+  assert.deepEqual(problemsExcept(person, ...EXPECTED), [])
+  await person.close()
+})
+
+test('removed from a private room while it is open: the tab says so at once and the composer stops, text kept', async () => {
+  const owner = await signUp(server)
+  const slug = await createRoom(owner, { kind: 'private' })
+  const person = await signedInPerson(browser, server)
+  const { page } = person
+  assert.equal((await owner.post(`/rooms/${slug}/members`, { username: person.username })).status, 303)
+  await page.goto(`/rooms/${slug}`)
+  await page.locator('[data-live-status="live"]').waitFor()
+  const c = composer(page)
+  await c.textarea.fill('something I was writing')
+
+  assert.equal((await owner.post(`/rooms/${slug}/members/${person.username}/removal`, {})).status, 303)
+  await page.locator('#room-closed', { hasText: 'You were removed from this room' }).waitFor()
+  await page.locator('.composer-note', { hasText: 'removed from this room' }).waitFor()
+  assert.equal(await c.textarea.inputValue(), 'something I was writing', 'what was typed stays')
+  assert.equal(await c.textarea.evaluate((t) => t.readOnly), true)
+  assert.equal(await c.send.isDisabled(), true)
+  assert.equal(await page.locator('form#composer').count(), 1, 'nothing replaced the page')
   assert.deepEqual(problemsExcept(person, ...EXPECTED), [])
   await person.close()
 })

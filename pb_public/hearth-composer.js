@@ -8,6 +8,7 @@
 //    beside the box; only the server's own composer answer replaces the form.
 //  - A draft is kept per room in this browser, across reloads and reconnects.
 //  - Near the length limit the box says how much is left, and how much over.
+//  - Removed from the room while it is open, the composer stops and says why.
 (function () {
   'use strict'
 
@@ -171,6 +172,19 @@
     b.value = message
     current.requestSubmit()
     b.value = all
+  })
+
+  // Removed from the room while it is open: say so (the notice arrives as a live event) and stop
+  // the composer, keeping whatever is in the box.
+  document.addEventListener('hearth:event', function (e) {
+    if (!/data-room-closed/.test(e.detail.html || '')) return
+    var form = document.querySelector('form.composer')
+    if (!form) return
+    box(form).readOnly = true
+    var send = form.querySelector('button')
+    if (send) send.disabled = true
+    form.setAttribute('data-closed', '')
+    say(form, 'You were removed from this room: nothing more can be sent here.')
   })
 
   document.addEventListener('htmx:after:process', scan)

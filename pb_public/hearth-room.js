@@ -41,7 +41,7 @@
     for (var i = 0; i < els.length; i++) els[i].setAttribute('data-live-status', state)
     var offline = state === 'offline'
     // the box stays open (nothing typed is lost); Send waits for the connection
-    var sends = document.querySelectorAll('form.composer button')
+    var sends = document.querySelectorAll('form.composer:not([data-closed]) button')
     for (var j = 0; j < sends.length; j++) sends[j].disabled = offline
   }
 

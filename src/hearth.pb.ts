@@ -49,7 +49,7 @@ onRecordCreateExecute((e) => {
 
 onRecordDeleteExecute((e) => {
   e.next()
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.membersChanged(e.app, e.record)
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.memberLeft(e.app, e.record)
 }, 'memberships')
 
 onRecordAfterCreateSuccess((e) => {

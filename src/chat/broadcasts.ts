@@ -5,7 +5,8 @@
 // hooks hand the event to the relay once it has committed.
 import { renderPartial } from '../runtime/partials'
 import { forget, type RoomEvent } from '../realtime/history'
-import { sseSend, handOver } from '../realtime/publish'
+import { sseSend, handOver, notifyPerson } from '../realtime/publish'
+import { standingIn, mayRead } from './policy'
 import { roomTopic } from '../realtime/topics'
 import * as fragments from './fragments'
 import { roomOf } from './rooms'
@@ -13,6 +14,8 @@ import { countOf } from './members'
 
 /** The record field (never stored: not in the collection) that carries its event to after-success. */
 const PENDING = 'hearthPendingEvent'
+/** Likewise, for the notice to a person who lost the room (see memberLeft). */
+const PENDING_NOTICE = 'hearthPendingNotice'
 
 function findOrNull(app: any, collection: string, id: string): any | null {
   try {
@@ -50,10 +53,28 @@ export function membersChanged(tx: any, record: any): void {
   remember(record, sseSend(tx, roomTopic(room.id), renderPartial('member-count', { room: roomOf(room, ''), count: countOf(room.id, tx) })).event!)
 }
 
+/**
+ * memberLeft records the new member count; someone who can no longer read the room (a private
+ * room's member removed) is also told, at once, in their open tabs (see committed).
+ */
+export function memberLeft(tx: any, record: any): void {
+  membersChanged(tx, record)
+  const room = findOrNull(tx, 'rooms', record.getString('room'))
+  if (!room || mayRead(standingIn(room, record.getString('user'), tx))) return
+  record.set(PENDING_NOTICE, JSON.stringify({ room: room.id, user: record.getString('user') }))
+}
+
 /** committed hands a change's recorded event to the relay; called after its transaction committed. */
 export function committed(app: any, record: any): void {
   const pending = record.get(PENDING)
-  if (typeof pending !== 'string' || !pending) return
-  record.set(PENDING, '')
-  handOver(app, JSON.parse(pending))
+  if (typeof pending === 'string' && pending) {
+    record.set(PENDING, '')
+    handOver(app, JSON.parse(pending))
+  }
+  const notice = record.get(PENDING_NOTICE)
+  if (typeof notice === 'string' && notice) {
+    record.set(PENDING_NOTICE, '')
+    const { room, user } = JSON.parse(notice)
+    notifyPerson(app, roomTopic(room), user, renderPartial('room-closed', {}))
+  }
 }

@@ -61,6 +61,17 @@ export function handOver(app: any, event: RoomEvent): number {
 }
 
 /**
+ * notifyPerson sends one person's open tabs of a room a notice about their own access (removed
+ * from a private room): the only send that is not to the room's readers, because that person no
+ * longer is one. It carries no room content, has no position and is never replayed.
+ */
+export function notifyPerson(app: any, topic: string, userId: string, html: string): number {
+  const roomId = roomOfTopic(topic)
+  if (!roomId) throw new Error(`notifyPerson: unknown topic "${topic}"`)
+  return $relay.publish({ topic, data: JSON.stringify({ html }), room: roomId, seq: 0, users: [userId], anyUser: false, filter: null })
+}
+
+/**
  * sendHtml publishes html on a topic now; seq orders it within its room. The audience is decided
  * now, at sending. Returns the recipients.
  */

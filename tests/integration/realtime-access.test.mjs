@@ -116,7 +116,7 @@ test('PocketBase\'s own record events of a private room reach members only', asy
   for (const [label, sse] of outsiders) assert.deepEqual(sse.received(), [], `${label} must receive nothing`)
 })
 
-test('a member removed by the owner received the room\'s events before, and nothing after', async () => {
+test('a member removed by the owner received the room\'s events before, then the notice of the removal, and nothing after', async () => {
   const viaRoute = await connection(removed)
   assert.equal((await viaHearth(removed, viaRoute, [topic])).status, 200)
   const direct = await connection(null)
@@ -135,8 +135,14 @@ test('a member removed by the owner received the room\'s events before, and noth
 
   assert.deepEqual(witness.named(topic).map((e) => idOf(e.html)), [`message-${before}`, 'member-count', `message-${afterRemoval}`])
   for (const sse of [viaRoute, direct]) {
-    assert.deepEqual(sse.received().map((e) => idOf(JSON.parse(e.data).html)), [`message-${before}`], 'only the message from before the removal')
+    const got = sse.received().map((e) => JSON.parse(e.data))
+    assert.deepEqual(got.map((e) => idOf(e.html)), [`message-${before}`, 'room-closed'], 'the message from before the removal, then the notice of it')
+    const notice = got[1]
+    assert.equal(notice.seq, undefined, 'the notice has no position: it is not room history')
+    assert.match(notice.html, /You were removed from this room/)
+    assert.doesNotMatch(notice.html, /message-|member-count/, 'and carries nothing of the room')
   }
+  assert.ok(!witness.named(topic).some((e) => idOf(e.html) === 'room-closed'), 'the others are not told')
   // and Hearth will not let them back in
   assert.equal((await viaHearth(removed, viaRoute, [topic])).status, 403)
   assert.equal((await removed.get(`/rooms/${slug}/events?after=0`)).status, 404)
