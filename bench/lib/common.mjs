@@ -215,6 +215,7 @@ export const BENCH_ENV = {
   HEARTH_LIMIT_MEMBERSHIPS: '100000/60',
   HEARTH_LIMIT_ROOMS: '100000/60',
   HEARTH_LIMIT_SUBSCRIPTIONS: '100000/60',
+  HEARTH_LIMIT_REALTIME_SUBSCRIBES: '100000000/60',
 }
 
 // A page only the benchmarks add (to a temporary copy of pb_hooks): the relay's counters.
