@@ -17,6 +17,7 @@ import { SseConn } from './lib/sse.mjs'
 import { SubscriberPool, workersFor } from './lib/pool.mjs'
 import { setupRoom } from './lib/setup.mjs'
 import { createRoom } from '../tests/helpers/browserless.mjs'
+import { roomIdOf } from '../tests/helpers/admin.mjs'
 
 const a = args()
 const quick = !!a.quick
@@ -86,7 +87,7 @@ let result
 try {
   const setup = await setupRoom(server, { readers: 20 })
   const parkSlug = await createRoom(setup.poster.visitor, {})
-  const parkId = /data-room="([a-z0-9]+)"/.exec((await setup.poster.visitor.get(`/rooms/${parkSlug}`)).text)[1]
+  const parkId = await roomIdOf(setup.poster.visitor, parkSlug)
   pool = new SubscriberPool(workersFor(N))
   await pool.ready()
   const opened = await pool.open({ port: server.port, mode: 'hearth', topic: setup.hearthTopic, accounts: setup.accounts, count: N })

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from '../tests/helpers/server.mjs'
-import { signUp, postMessage } from '../tests/helpers/browserless.mjs'
+import { signUp, postMessage, uniqueName } from '../tests/helpers/browserless.mjs'
 import {
   withBrowser,
   openPerson,
@@ -20,7 +20,7 @@ import {
   sendComposer,
   problemsExcept,
   pathOf,
-  uniqueName,
+  markPage,
 } from './helpers/browser.mjs'
 
 let server
@@ -52,12 +52,6 @@ async function otherPostsIn(slug, body) {
     assert.equal(joined.status, 303, `joining ${slug}: ${joined.text.slice(0, 300)}`)
   }
   return postMessage(other, slug, body)
-}
-
-async function setMarker(page) {
-  const marker = `m${Math.random()}`
-  await page.evaluate((m) => { window.__hearthMarker = m }, marker)
-  return async () => assert.equal(await page.evaluate(() => window.__hearthMarker), marker, 'the page was reloaded')
 }
 
 /** the edit and delete actions this person can see on a message (CSS from /me/style.css decides) */
@@ -92,7 +86,7 @@ async function chatFlow(p) {
   // post a message with the composer
   const c = composer(page)
   const body = `first words ${uniqueName('m')}`
-  const checkMarker = js ? await setMarker(page) : null
+  const checkMarker = js ? await markPage(page) : null
   const loadsBefore = nav.loads
   const { id, response: posted } = await postInBrowser(p, body)
   const postHeaders = await posted.request().allHeaders()
@@ -158,7 +152,7 @@ async function chatFlow(p) {
 
   // delete own message
   await page.goto(`/rooms/${slug}`)
-  const checkMarker2 = js ? await setMarker(page) : null
+  const checkMarker2 = js ? await markPage(page) : null
   const loadsBeforeDelete = nav.loads
   const toDelete = messageItem(page, id)
   const nextPage = js ? null : page.waitForEvent('load') // without htmx the 303 leads to a new page
@@ -187,7 +181,7 @@ async function chatFlow(p) {
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 const refused403 = (url) => new RegExp(`status of 403 \\(Forbidden\\) \\(${escapeRe(url)}\\)$`)
 
-test('with JavaScript: sign up, create a room, post (htmx), edit, delete', async () => {
+test('with JavaScript: signing up, creating a room, posting, editing and deleting work through htmx without reloading the page, under a strict CSP', async () => {
   const p = await person({ javaScript: true })
   const username = await signUpInBrowser(p)
   assert.equal(pathOf(p.page), '/rooms/lobby')
@@ -203,7 +197,7 @@ test('with JavaScript: sign up, create a room, post (htmx), edit, delete', async
   assert.deepEqual(problemsExcept(p, refused403(refusedUrl)), [], 'no console errors, page errors or CSP violations')
 })
 
-test('without JavaScript: the same flow with plain form posts and 303 redirects', async () => {
+test('without JavaScript: signing up, creating a room, posting, editing and deleting work as plain form posts and 303 redirects', async () => {
   const p = await person({ javaScript: false })
   await signUpInBrowser(p)
   assert.equal(pathOf(p.page), '/rooms/lobby')
@@ -218,7 +212,7 @@ test('bad input: an empty, blank or too long message shows the error by the comp
   await signUpInBrowser(p)
   const slug = await createRoomInBrowser(p)
   const nav = countNavigations(page)
-  const checkMarker = await setMarker(page)
+  const checkMarker = await markPage(page)
   const c = composer(page)
 
   const rejected = async (typed, error) => {
@@ -280,7 +274,7 @@ test('bad input: an empty, blank or too long message shows the error by the comp
 })
 
 for (const javaScript of [true, false]) {
-  test(`log out (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
+  test(`logging out (JavaScript ${javaScript ? 'on' : 'off'}) removes the session cookie and sends the rooms back to the log-in page`, async () => {
     const p = await person({ javaScript })
     const { page } = p
     await signUpInBrowser(p)

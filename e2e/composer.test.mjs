@@ -5,13 +5,12 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from '../tests/helpers/server.mjs'
 import { signUp, createRoom } from '../tests/helpers/browserless.mjs'
-import { launchBrowser, signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { withBrowser, signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
 
 let server
 let browser
 before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
+  ;[server, browser] = await withBrowser(startServer())
 })
 after(async () => {
   await browser?.close()

@@ -4,9 +4,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from '../tests/helpers/server.mjs'
-import { Visitor, postMessage } from '../tests/helpers/browserless.mjs'
+import { postMessage, logIn, uniqueName } from '../tests/helpers/browserless.mjs'
 import {
-  PASSWORD,
   withBrowser,
   signedInPerson,
   createRoomInBrowser,
@@ -15,7 +14,6 @@ import {
   messageItem,
   messageByText,
   problemsExcept,
-  uniqueName,
 } from './helpers/browser.mjs'
 
 let server
@@ -40,9 +38,7 @@ async function personInRoom() {
     })
   })
   const slug = await createRoomInBrowser(person)
-  const elsewhere = new Visitor(server) // the same person on a second device, without a browser
-  const res = await elsewhere.post('/login', { username: person.username, password: PASSWORD })
-  assert.equal(res.status, 303)
+  const elsewhere = await logIn(server, person.username) // the same person on a second device, without a browser
   return { person, slug, elsewhere }
 }
 

@@ -5,9 +5,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from '../tests/helpers/server.mjs'
-import { Visitor, postMessage } from '../tests/helpers/browserless.mjs'
+import { postMessage, logIn as logInAs, uniqueName, nonce } from '../tests/helpers/browserless.mjs'
 import {
-  PASSWORD,
   withBrowser,
   openPerson,
   signUpInBrowser,
@@ -19,7 +18,7 @@ import {
   countNavigations,
   submitAndWait,
   pathOf,
-  uniqueName,
+  markPage,
 } from './helpers/browser.mjs'
 
 const WAIT = 15_000 // every wait for something the server or the other tab does
@@ -99,12 +98,6 @@ function waitLive(page, timeout = WAIT) {
 
 function liveStatus(page) {
   return page.locator('[data-live-status]').getAttribute('data-live-status')
-}
-
-async function setMarker(page) {
-  const marker = `m${Math.random()}`
-  await page.evaluate((m) => { window.__hearthMarker = m }, marker)
-  return async (what) => assert.equal(await page.evaluate(() => window.__hearthMarker), marker, `${what}: the page was reloaded`)
 }
 
 const applied = (page) => page.evaluate(() => window.__live.applied)
@@ -203,20 +196,14 @@ async function retrying(what, fn, timeout = RECONNECT) {
 }
 
 /** logIn signs a browserless visitor in as an existing person (a second "device" of theirs). */
-async function logIn(username) {
-  const v = new Visitor(server)
-  const res = await v.post('/login', { username, password: PASSWORD })
-  assert.equal(res.status, 303, `log-in of ${username}: ${res.text.slice(0, 300)}`)
-  v.username = username
-  return v
-}
+const logIn = (username) => logInAs(server, username)
 
 test('a post, an edit and a delete in one tab reach the other without a reload, once', async () => {
   const slug = await sharedRoom()
   const bobNav = countNavigations(bob.page)
   const aliceNav = countNavigations(alice.page)
-  const bobMarker = await setMarker(bob.page)
-  const aliceMarker = await setMarker(alice.page)
+  const bobMarker = await markPage(bob.page)
+  const aliceMarker = await markPage(alice.page)
   assert.equal(await bob.page.locator('#empty').isVisible(), true, 'bob starts with "No messages yet"')
 
   // alice types and sends; bob sees it arrive
@@ -287,7 +274,7 @@ test('a server restart mid-conversation: both tabs reconnect and catch up, in or
   const before1 = await postInBrowser(alice, `before the restart ${uniqueName('m')}`)
   await messageItem(bob.page, before1.id).waitFor({ timeout: WAIT })
   const aliceElsewhere = await logIn(alice.username) // alice's second device, without a browser
-  const markers = [await setMarker(alice.page), await setMarker(bob.page)]
+  const markers = [await markPage(alice.page), await markPage(bob.page)]
   const navs = [countNavigations(alice.page), countNavigations(bob.page)]
   const subsBefore = [alice.subscriptions.length, bob.subscriptions.length]
 
@@ -295,7 +282,6 @@ test('a server restart mid-conversation: both tabs reconnect and catch up, in or
   outageStarts(alice, bob)
   const t0 = Date.now()
   const restarted = server.restart().then(() => { timings.restartDown = Date.now() - t0 })
-  const nonce = () => uniqueName('nonce')
   const posted = []
   for (const n of [1, 2, 3]) {
     const body = `during the restart #${n} ${uniqueName('m')}`
@@ -367,7 +353,7 @@ test('a longer outage shows "offline" and holds Send (the box stays open) until 
     assert.equal(await composer(p.page).textarea.isDisabled(), false)
     assert.equal(await composer(p.page).send.isDisabled(), false)
   }
-  const markers = await Promise.all(tabs.map((p) => setMarker(p.page)))
+  const markers = await Promise.all(tabs.map((p) => markPage(p.page)))
 
   outageStarts(alice, bob)
   const t0 = Date.now()

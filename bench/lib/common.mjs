@@ -1,13 +1,13 @@
 // Shared pieces of Hearth's benchmarks: arguments, statistics, the server under test, the machine,
 // /proc readings, bounded HTTP loops and the results files.
-import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, cpSync, rmSync, existsSync } from 'node:fs'
-import { cpus, totalmem, tmpdir } from 'node:os'
-import { join, dirname } from 'node:path'
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import http from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
+import { startServer } from '../../tests/helpers/server.mjs'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const RESULTS = join(ROOT, 'bench/results')
@@ -222,83 +222,21 @@ export const BENCH_ENV = {
 const STATS_PAGE = "<% response.type('application/json') %><%- JSON.stringify($relay.stats()) %>"
 
 /**
- * startBenchServer runs the real PocketBase (bin/pocketbase, or $HEARTH_BENCH_PB, e.g. an
- * unstripped build for perf) with a copy of Hearth's hooks plus the relay-stats page, on a free
- * port and a temporary data dir, with the benchmark limits (extraArgs: more flags for `serve`). Like
- * tests/helpers/server.mjs.
+ * startBenchServer runs Hearth through the tests' launcher (tests/helpers/server.mjs) with a copy of
+ * Hearth's hooks plus the relay-stats page, the benchmark limits, and HEARTH_BENCH_PB, when set, as
+ * the binary (e.g. an unstripped build for perf); extraArgs: more flags for `serve`.
  */
 export async function startBenchServer(env = {}, extraPages = {}, extraArgs = []) {
-  const bin = process.env.HEARTH_BENCH_PB || join(ROOT, 'bin/pocketbase')
-  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'))
-  const hooksDir = join(dataDir, 'hooks')
-  cpSync(join(ROOT, 'pb_hooks'), hooksDir, { recursive: true })
-  mkdirSync(join(hooksDir, 'pages/bench-relay-stats'), { recursive: true })
-  writeFileSync(join(hooksDir, 'pages/bench-relay-stats/index.ejs'), STATS_PAGE)
-  for (const [rel, textOf] of Object.entries(extraPages)) {
-    const file = join(hooksDir, 'pages', rel)
-    mkdirSync(dirname(file), { recursive: true })
-    writeFileSync(file, textOf)
-  }
-  const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
-  let log = ''
-  const child = spawn(bin, [
-    'serve', '--http', `127.0.0.1:${port}`,
-    '--dir', join(dataDir, 'pb_data'),
-    '--hooksDir', hooksDir,
-    '--migrationsDir', join(ROOT, 'pb_migrations'),
-    '--publicDir', join(ROOT, 'pb_public'),
-    '--hooksWatch=false',
-    ...extraArgs,
-  ], { env: { ...process.env, HEARTH_PUBLIC_DIR: join(ROOT, 'pb_public'), ...BENCH_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  child.stdout.on('data', (d) => { log = (log + d).slice(-20000) })
-  child.stderr.on('data', (d) => { log = (log + d).slice(-20000) })
-  const deadline = Date.now() + 30000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`pocketbase exited with ${child.exitCode}:\n${log}`)
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`pocketbase did not become healthy:\n${log}`)
-    await sleep(50)
-  }
-  let stopped = false
-  return {
-    url,
-    port,
-    pid: child.pid,
-    dataDir,
-    logs: () => log,
-    async relayStats() {
-      const res = await fetch(`${url}/bench-relay-stats`)
-      return res.json()
-    },
-    async stop() {
-      if (stopped) return
-      stopped = true
-      if (child.exitCode === null && child.signalCode === null) {
-        await new Promise((resolve) => {
-          child.once('exit', resolve)
-          child.kill('SIGTERM')
-          setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5000).unref()
-        })
-      }
-      rmSync(dataDir, { recursive: true, force: true })
-    },
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
+  const server = await startServer({
+    bin: process.env.HEARTH_BENCH_PB,
+    env: { ...BENCH_ENV, ...env },
+    extraPages: { 'bench-relay-stats/index.ejs': STATS_PAGE, ...extraPages },
+    args: extraArgs,
+    logLimit: 20000,
+    healthyWithin: 30000,
   })
+  server.relayStats = async () => (await fetch(`${server.url}/bench-relay-stats`)).json()
+  return server
 }
 
 /** a stop that is attempted whatever happened, once */

@@ -1,14 +1,13 @@
 // People and a room for a benchmark: one poster who creates a public room, and a few reader
 // accounts that many connections share (each with a Hearth session cookie and a REST token).
 import { signUp, createRoom, apiToken, uniqueName } from '../../tests/helpers/browserless.mjs'
+import { roomIdOf } from '../../tests/helpers/admin.mjs'
 import { postMessage } from './common.mjs'
 
 export async function setupRoom(server, { readers = 20 } = {}) {
   const poster = await signUp(server, uniqueName('poster'))
   const slug = await createRoom(poster, { name: uniqueName('bench').replace(/_/g, '-'), kind: 'public' })
-  const page = await poster.get(`/rooms/${slug}`)
-  const roomId = /data-room="([a-z0-9]+)"/.exec(page.text)?.[1]
-  if (!roomId) throw new Error(`no room id on /rooms/${slug}`)
+  const roomId = await roomIdOf(poster, slug)
   const accounts = []
   for (let i = 0; i < readers; i++) {
     const v = await signUp(server, uniqueName('reader'))

@@ -6,12 +6,16 @@
 //
 // Sign-ups are rate limited per address (10 an hour; every browser here is 127.0.0.1): a test file
 // that signs up more people starts its server with env { HEARTH_LIMIT_SIGNUPS: '50/3600' }.
+//
+// The server, people without a browser (Visitor, signUp, logIn, postMessage), names and the
+// password are the integration tests' own (tests/helpers/): nothing here starts a server or
+// signs up over HTTP.
+import assert from 'node:assert/strict'
 import { chromium } from 'playwright-core'
 import { existsSync } from 'node:fs'
-import { randomBytes } from 'node:crypto'
+import { PASSWORD, uniqueName } from '../../tests/helpers/browserless.mjs'
 
 export const CHROMIUM = process.env.HEARTH_CHROMIUM || '/usr/bin/chromium'
-export const PASSWORD = 'correct-horse-battery'
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -42,10 +46,6 @@ export async function withBrowser(starting) {
   if (server.status === 'fulfilled') await server.value.stop()
   if (browser.status === 'fulfilled') await browser.value.close()
   throw server.status === 'rejected' ? server.reason : browser.reason
-}
-
-export function uniqueName(prefix = 'user') {
-  return `${prefix}_${randomBytes(4).toString('hex')}`
 }
 
 /**
@@ -114,6 +114,16 @@ export function countNavigations(page) {
     counter.urls.push(page.url())
   })
   return counter
+}
+
+/**
+ * markPage leaves a mark in the page's window and returns a check that it is still there: a
+ * reload or a new page loses it. The check takes what was just done, for its message.
+ */
+export async function markPage(page) {
+  const marker = `m${Math.random()}`
+  await page.evaluate((m) => { window.__hearthMarker = m }, marker)
+  return async (what) => assert.equal(await page.evaluate(() => window.__hearthMarker), marker, `${what ? `${what}: ` : ''}the page was reloaded`)
 }
 
 /** pathOf is a page's path and query, without origin or fragment. */

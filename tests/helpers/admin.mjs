@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startServer, PB, ROOT } from './server.mjs'
+import { userIdIn, roomIdIn } from './markup.mjs'
 
 export const SUPERUSER = { email: 'root@example.com', password: 'root-password-123' }
 
@@ -42,18 +43,18 @@ export async function api(server, method, path, { token, body } = {}) {
   return { status: res.status, json, text, headers: res.headers }
 }
 
-/** userIdOf reads a signed-in visitor's user id from any page (the layout's data-user). */
+/** userIdOf reads a signed-in visitor's user id from any page. */
 export async function userIdOf(visitor) {
   const page = await visitor.get('/rooms')
-  const id = /<body data-user="([a-z0-9]+)"/.exec(page.text)?.[1]
+  const id = userIdIn(page.text)
   if (!id) throw new Error(`not signed in (status ${page.status})`)
   return id
 }
 
-/** roomIdOf reads a room's record id from its page (the room's data-room). */
+/** roomIdOf reads a room's record id from its page. */
 export async function roomIdOf(visitor, slug) {
   const page = await visitor.get(`/rooms/${slug}`)
-  const id = /data-room="([a-z0-9]+)"/.exec(page.text)?.[1]
+  const id = roomIdIn(page.text)
   if (!id) throw new Error(`room ${slug} not readable (status ${page.status})`)
   return id
 }

@@ -1,6 +1,8 @@
 // A person using Hearth without a browser: a cookie jar over fetch that posts forms the way a
-// browser does (same-origin Origin header) and never follows redirects by itself.
+// browser does (same-origin Origin header) and never follows redirects by itself; and the same
+// post over node:http, for what fetch cannot do (choose the local address, send raw bytes).
 import { randomBytes } from 'node:crypto'
+import { request } from 'node:http'
 
 export class Visitor {
   constructor(server) {
@@ -63,9 +65,16 @@ export class Visitor {
   }
 }
 
+/** uniqueName is a username (or, with another prefix, a room name) no other test uses. */
 export function uniqueName(prefix = 'user') {
   return `${prefix}_${randomBytes(4).toString('hex')}`
 }
+
+/** uniqueText is a message body no other test posts, e.g. "fan-out 1a2b3c4d". */
+export const uniqueText = (label) => `${label} ${randomBytes(4).toString('hex')}`
+
+/** nonce is a fresh one-time token for the message form. */
+export const nonce = () => randomBytes(8).toString('hex')
 
 export const PASSWORD = 'correct-horse-battery'
 
@@ -86,9 +95,26 @@ export async function createRoom(visitor, { name, kind = 'public', slug } = {}) 
   return res.location.replace(/^.*\/rooms\//, '')
 }
 
+/**
+ * logIn signs an existing person in through the log-in form as a new Visitor (another browser or
+ * device of theirs). Options: password, headers (e.g. a User-Agent).
+ */
+export async function logIn(server, username, { password = PASSWORD, headers } = {}) {
+  const v = new Visitor(server)
+  const res = await v.post('/login', { username, password }, { headers })
+  if (res.status !== 303) throw new Error(`log-in of ${username} failed with ${res.status}: ${res.text.slice(0, 300)}`)
+  v.username = username
+  return v
+}
+
+/** sessionCookieLine is the Set-Cookie line of the session cookie in a response, or ''. */
+export function sessionCookieLine(res) {
+  return res.headers.getSetCookie().find((c) => c.startsWith('hearth_session=')) ?? ''
+}
+
 /** postMessage posts through the room's form (a fresh one-time token each time) and returns the message id. */
-export async function postMessage(visitor, slug, body, nonce = randomBytes(8).toString('hex')) {
-  const res = await visitor.post(`/rooms/${slug}/messages`, { body, nonce })
+export async function postMessage(visitor, slug, body, token = nonce()) {
+  const res = await visitor.post(`/rooms/${slug}/messages`, { body, nonce: token })
   if (res.status !== 303) throw new Error(`post failed with ${res.status}: ${res.text.slice(0, 500)}`)
   return res.location.split('#message-')[1]
 }
@@ -104,7 +130,45 @@ export async function apiToken(server, username, password = PASSWORD) {
   return (await res.json()).token
 }
 
-/** messageIds lists the message ids on a page, in page order. */
-export function messageIds(html) {
-  return [...html.matchAll(/<li class="message" id="message-([a-z0-9]+)"/g)].map((m) => m[1])
+/**
+ * rawPost posts over node:http the way a browser does (same-origin Origin header, the visitor's
+ * cookie). body is a form ({ name: value }) or the raw bytes to send (a string or a Buffer).
+ * Options: type (Content-Type), headers, cookie, localAddress (e.g. '127.0.0.2'), chunked (no
+ * Content-Length: Transfer-Encoding: chunked). Resolves with { status, text, type, location }.
+ */
+export function rawPost(server, path, body, { type = 'application/x-www-form-urlencoded', headers = {}, cookie, localAddress, chunked = false } = {}) {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : new URLSearchParams(body).toString())
+  return new Promise((resolve, reject) => {
+    let answered = false
+    const req = request({
+      host: '127.0.0.1',
+      port: server.port,
+      path,
+      method: 'POST',
+      headers: {
+        'Content-Type': type,
+        Origin: server.url,
+        ...(chunked ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': bytes.length }),
+        ...(cookie ? { Cookie: cookie } : {}),
+        ...headers,
+      },
+      ...(localAddress ? { localAddress } : {}),
+    }, (res) => {
+      answered = true
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (d) => { text += d })
+      res.on('end', () => resolve({ status: res.statusCode, text, type: String(res.headers['content-type'] || ''), location: res.headers.location }))
+    })
+    // the server may answer (and close) before it has read a body that is too large
+    req.on('error', (err) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? null : reject(err)))
+    // (a moment later: an answer read before the close may still be on its way to the callback)
+    req.on('close', () => setTimeout(() => answered || reject(new Error(`POST ${path}: closed without an answer`)), 100))
+    if (chunked) {
+      for (let i = 0; i < bytes.length; i += 8192) req.write(bytes.subarray(i, i + 8192))
+      req.end()
+    } else {
+      req.end(bytes)
+    }
+  })
 }

@@ -58,8 +58,11 @@ function hooksWithPages(extraPages = {}, extraHooks = {}) {
 }
 
 /**
- * startServer runs Hearth. Options: env (extra environment), dataDir (reuse one), args (extra flags),
- * extraPages ({ 'relative/path.ejs': 'text' }: fixture pages added to a copy of pb_hooks).
+ * startServer runs Hearth; the tests, the browser tests and the benchmarks all start it here.
+ * Options: env (extra environment), dataDir (reuse one), args (extra flags), extraPages
+ * ({ 'relative/path.ejs': 'text' }: fixture pages added to a copy of pb_hooks), extraHooks, bin
+ * (another PocketBase build), logLimit (keep only the last that many characters of its output, for
+ * long runs), healthyWithin (ms it may take to start, 20 s).
  * The returned server has url, port, dataDir, logs(), stop(), restart({ downMs }), and halt() and
  * start() for an outage of any length (both keep the data dir and port).
  */
@@ -74,7 +77,7 @@ export async function startServer(options = {}) {
   let log = ''
   let child
   const launch = async () => {
-    child = spawn(PB, [
+    child = spawn(options.bin || PB, [
       'serve', '--http', `127.0.0.1:${port}`,
       '--dir', dataDir,
       '--hooksDir', hooksDir,
@@ -83,9 +86,10 @@ export async function startServer(options = {}) {
       '--hooksWatch=false',
       ...(options.args ?? []),
     ], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    child.stdout.on('data', (d) => { log += d })
-    child.stderr.on('data', (d) => { log += d })
-    await waitHealthy(url, child, () => log)
+    const keep = (d) => { log = options.logLimit ? (log + d).slice(-options.logLimit) : log + d }
+    child.stdout.on('data', keep)
+    child.stderr.on('data', keep)
+    await waitHealthy(url, child, () => log, options.healthyWithin)
   }
   const stopChild = () => new Promise((resolve) => {
     // this child, not whatever `child` is by the time the timer fires (restart() launches a new one)

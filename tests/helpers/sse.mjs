@@ -1,7 +1,15 @@
-// Low-level realtime access for tests that must see everything a connection receives: a raw SSE
-// reader over node:http (any local address, any headers, every event whatever its name), and
-// PocketBase's own subscribe endpoint, which Hearth's pages do not use but anyone can call.
+// Realtime clients for tests, one family over one SSE reader:
+// - RawSse: one PocketBase realtime connection over node:http that records every event whatever
+//   its name (PB_CONNECT and the relay's keep-alive too), from any local address, with any
+//   headers; a refused connection tells its status and body.
+// - Subscriber: a RawSse as a browser tab's connection is one: the visitor's session cookie,
+//   rooms followed through Hearth's own subscribe route, the room events' JSON parsed.
+// - LiveTab: what hearth-realtime.js does in a browser: reconnects, subscribes on every
+//   PB_CONNECT, applies events once and in order, and catches up after a reconnect or a gap.
+// The eventsource package is not used here: it hides every event name it was not told about, the
+// status of a refused connection and the address it connects from, which these tests check.
 import { request } from 'node:http'
+import { liveAttributes, messageChanges } from './markup.mjs'
 
 /** RawSse is one PocketBase realtime connection that records every event it gets. */
 export class RawSse {
@@ -15,12 +23,18 @@ export class RawSse {
     this.headers = headers
     this.localAddress = localAddress
     this.events = [] // { name, data, at }, PB_CONNECT included
+    this.listeners = [] // [name, fn(event)]: called as each event arrives, before the waiters
     this.waiters = []
     this.clientId = null
     this.closed = false
+    /** ended resolves once the connection is over: closed by either side, refused, or never made. */
+    this.ended = new Promise((resolve) => { this.end = resolve })
   }
 
-  /** connect opens the stream and resolves with the client id from PB_CONNECT. */
+  /**
+   * connect opens the stream and resolves with the client id from PB_CONNECT. A refusal rejects
+   * with an error that has the answer's status, type and text ("SSE answered 429").
+   */
   connect(ms = 5000) {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no PB_CONNECT')), ms)
@@ -34,13 +48,17 @@ export class RawSse {
         headers,
         ...(this.localAddress ? { localAddress: this.localAddress } : {}),
       }, (res) => {
+        res.on('close', () => this.#over())
+        res.setEncoding('utf8')
         if (res.statusCode !== 200) {
           clearTimeout(timer)
-          reject(new Error(`SSE answered ${res.statusCode}`))
-          res.resume()
+          let text = ''
+          res.on('data', (d) => { text += d })
+          res.on('end', () => reject(Object.assign(new Error(`SSE answered ${res.statusCode}`), {
+            status: res.statusCode, type: res.headers['content-type'], text,
+          })))
           return
         }
-        res.setEncoding('utf8')
         let buffer = ''
         res.on('data', (chunk) => {
           buffer += chunk
@@ -50,24 +68,35 @@ export class RawSse {
             buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '')
             const event = parseBlock(block)
             if (!event) continue
-            this.events.push({ ...event, at: performance.now() })
+            const recorded = { ...event, at: performance.now() }
+            this.events.push(recorded)
             if (event.name === 'PB_CONNECT' && !this.clientId) {
               this.clientId = JSON.parse(event.data).clientId
               clearTimeout(timer)
               resolve(this.clientId)
             }
+            for (const [name, fn] of this.listeners) if (name === event.name) fn(recorded)
             this.waiters = this.waiters.filter((w) => !w())
           }
         })
-        res.on('close', () => { this.closed = true })
       })
       this.req.on('error', (err) => {
-        this.closed = true
+        this.#over()
         clearTimeout(timer)
         if (!this.clientId) reject(err)
       })
       this.req.end()
     })
+  }
+
+  #over() {
+    this.closed = true
+    this.end()
+  }
+
+  /** listen calls fn(event) for each event of this name from now on. */
+  listen(name, fn) {
+    this.listeners.push([name, fn])
   }
 
   /** received lists the events other than PB_CONNECT and the relay's keep-alive. */
@@ -80,17 +109,10 @@ export class RawSse {
     return this.events.filter((e) => e.name === name).map((e) => ({ name, ...JSON.parse(e.data), at: e.at }))
   }
 
+  /** waitFor resolves with this connection when predicate(this) holds, or rejects after ms. */
   waitFor(predicate, ms = 5000) {
-    if (predicate(this)) return Promise.resolve(this)
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out; got ${this.events.length} events: ${this.events.map((e) => e.name).join(', ')}`)), ms)
-      this.waiters.push(() => {
-        if (!predicate(this)) return false
-        clearTimeout(timer)
-        resolve(this)
-        return true
-      })
-    })
+    return waitUntil(this, () => predicate(this), () => this, ms,
+      () => `got ${this.events.length} events: ${this.events.map((e) => e.name).join(', ')}`)
   }
 
   close() {
@@ -115,6 +137,156 @@ function parseBlock(block) {
   return any ? { name, data: data.join('\n') } : null
 }
 
+/** waitUntil registers a waiter on sse (checked after every event) until holds() is true. */
+function waitUntil(sse, holds, value, ms, describe) {
+  if (holds()) return Promise.resolve(value())
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out; ${describe()}`)), ms)
+    sse.waiters.push(() => {
+      if (!holds()) return false
+      clearTimeout(timer)
+      resolve(value())
+      return true
+    })
+  })
+}
+
+/**
+ * Subscriber is a live connection as a browser tab opens one: the visitor's session cookie, rooms
+ * followed through Hearth's /realtime/subscriptions. Its events are the room events' payloads,
+ * { topic, seq, id, html, at }, in arrival order.
+ */
+export class Subscriber {
+  constructor(visitor) {
+    this.visitor = visitor
+    this.events = []
+  }
+
+  /** connect opens the stream (with the cookie the visitor has now) and resolves with the client id. */
+  async connect() {
+    this.sse = new RawSse(this.visitor.server, { cookie: this.visitor.cookieHeader() })
+    this.clientId = await this.sse.connect()
+    return this.clientId
+  }
+
+  /** closed is true once the connection is over (the server ended it, or close()); ended resolves then. */
+  get closed() {
+    return this.sse.closed
+  }
+
+  get ended() {
+    return this.sse.ended
+  }
+
+  /** listen records the events of a topic (call before they are sent). */
+  listen(topic) {
+    this.sse.listen(topic, (e) => this.events.push({ topic, ...JSON.parse(e.data), at: e.at }))
+  }
+
+  /** subscribe asks Hearth's route to follow the topics; returns the HTTP response. */
+  async subscribe(topics) {
+    for (const t of topics) this.listen(t)
+    return this.visitor.post('/realtime/subscriptions', { clientId: this.clientId, topics: topics.join(' ') })
+  }
+
+  /** waitFor resolves with the events when predicate(events) holds, or rejects after ms. */
+  waitFor(predicate, ms = 5000) {
+    return waitUntil(this.sse, () => predicate(this.events), () => this.events, ms, () => `got ${this.events.length} events`)
+  }
+
+  close() {
+    this.sse?.close()
+  }
+}
+
+/**
+ * LiveTab follows one room the way hearth-realtime.js does in a browser: it subscribes on every
+ * PB_CONNECT, applies each positioned event once and in order, and after a reconnect or a gap
+ * replays what it missed from the room's history, saying which event it saw last. Its `messages`
+ * (id -> html) is what the tab would show; `reloads` counts the times the server told it to reload.
+ */
+export class LiveTab {
+  constructor(visitor, slug) {
+    this.visitor = visitor
+    this.slug = slug
+    this.messages = new Map()
+    this.reloads = 0
+    this.busy = false
+    this.waiting = []
+    this.closed = false
+  }
+
+  /** open reads the room page's live attributes (the room must be empty) and connects. */
+  async open() {
+    const page = await this.visitor.get(`/rooms/${this.slug}`)
+    const live = liveAttributes(page.text)
+    if (!live) throw new Error(`room ${this.slug} is not live (status ${page.status})`)
+    Object.assign(this, live)
+    this.connect()
+  }
+
+  /** connect opens a connection and, like a browser's EventSource, opens another 200 ms after it ends. */
+  connect() {
+    if (this.closed) return
+    const sse = new RawSse(this.visitor.server, { cookie: this.visitor.cookieHeader() })
+    this.sse = sse
+    sse.listen('PB_CONNECT', async (e) => {
+      const { clientId } = JSON.parse(e.data)
+      try {
+        const res = await this.visitor.post('/realtime/subscriptions', { clientId, topics: this.topic })
+        if (res.status === 200) await this.catchUp()
+      } catch {
+        // the server went away again: the next PB_CONNECT subscribes
+      }
+    })
+    sse.listen(this.topic, (e) => this.receive(JSON.parse(e.data)))
+    sse.connect().catch(() => {}) // refused or unreachable: ended says so, and it tries again
+    sse.ended.then(() => setTimeout(() => this.sse === sse && this.connect(), 200))
+  }
+
+  receive(event) {
+    if (this.busy) return this.waiting.push(event)
+    if (event.seq <= this.position) return
+    if (event.seq === this.position + 1) return this.advance(event)
+    this.waiting.push(event)
+    this.catchUp().catch(() => {})
+  }
+
+  async catchUp() {
+    if (this.busy) return
+    this.busy = true
+    try {
+      const res = await this.visitor.get(`/rooms/${this.slug}/events?after=${this.position}&event=${this.eventId}`)
+      if (res.status !== 200) throw new Error(`catch-up ${res.status}`)
+      const data = JSON.parse(res.text)
+      if (data.reload) {
+        this.reloads++
+        return
+      }
+      for (const event of data.events) if (event.seq > this.position) this.advance(event)
+      const waiting = this.waiting.sort((a, b) => a.seq - b.seq)
+      this.waiting = []
+      for (const event of waiting) if (event.seq > this.position) this.advance(event)
+    } finally {
+      this.busy = false
+    }
+  }
+
+  advance(event) {
+    for (const { id, removed } of messageChanges(event.html)) {
+      if (removed) this.messages.delete(id)
+      else this.messages.set(id, event.html.trim())
+    }
+    this.position = event.seq
+    this.eventId = event.id
+  }
+
+  close() {
+    this.closed = true
+    this.sse?.close()
+  }
+}
+
 /**
  * apiRealtimeSubscribe sets a client's subscriptions through PocketBase's own POST /api/realtime,
  * optionally authenticated with a REST token (Authorization header). Returns { status, text }.
@@ -128,54 +300,4 @@ export async function apiRealtimeSubscribe(server, clientId, subscriptions, { to
     body: JSON.stringify({ clientId, subscriptions }),
   })
   return { status: res.status, text: await res.text() }
-}
-
-/**
- * rawPost posts a form over node:http from a chosen local address (fetch cannot pick one),
- * the way a browser does: same-origin Origin header, the visitor's cookie.
- */
-export function rawPost(server, path, form, { cookie, localAddress } = {}) {
-  const body = new URLSearchParams(form).toString()
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port: server.port,
-      path,
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        'Content-Length': Buffer.byteLength(body),
-        Origin: server.url,
-        ...(cookie ? { Cookie: cookie } : {}),
-      },
-      ...(localAddress ? { localAddress } : {}),
-    }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (d) => { text += d })
-      res.on('end', () => resolve({ status: res.statusCode, text, location: res.headers.location }))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
-
-/** sleep, for the quiet periods that show nothing more arrives */
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-/** messageEvents keeps the events that show a message (created or edited), not counts or removals. */
-export function messageEvents(events) {
-  return events.filter((e) => /^<li class="message" id="message-/.test(e.html))
-}
-
-/** idOf reads the element id of a fragment ("message-<id>", "member-count"). */
-export function idOf(html) {
-  const m = /^<[a-z]+\b[^>]*\bid="([^"]+)"/.exec(html)
-  return m ? m[1] : null
-}
-
-/** dataNumberOf reads a message fragment's data-number (its number in the room). */
-export function dataNumberOf(html) {
-  const m = /\bdata-number="(\d+)"/.exec(html)
-  return m ? Number(m[1]) : null
 }

@@ -2,7 +2,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from '../helpers/server.mjs'
-import { Visitor, signUp, uniqueName, apiToken, PASSWORD } from '../helpers/browserless.mjs'
+import { Visitor, signUp, uniqueName, apiToken, sessionCookieLine, PASSWORD } from '../helpers/browserless.mjs'
+import { fieldError, inputTag } from '../helpers/markup.mjs'
 import { api } from '../helpers/admin.mjs'
 
 let server
@@ -13,19 +14,6 @@ before(async () => {
   alice = await signUp(server)
 })
 after(async () => { await server?.stop() })
-
-/** the HTML of the element with the given id attribute's <input>, e.g. input('username') */
-function inputTag(html, id) {
-  return new RegExp(`<input id="${id}"[^>]*>`).exec(html)?.[0] ?? ''
-}
-
-function fieldError(html, field) {
-  return new RegExp(`<p class="field-error" id="${field}-error" role="alert">([^<]*)</p>`).exec(html)?.[1] ?? null
-}
-
-function sessionCookieLine(res) {
-  return res.headers.getSetCookie().find((c) => c.startsWith('hearth_session=')) ?? ''
-}
 
 test('guests see the sign-up and log-in forms inside the site layout', async () => {
   const guest = new Visitor(server)

@@ -3,9 +3,7 @@
 // JSON route), and nothing is logged as a server error. Malformed URLs get 4xx or are read leniently.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { request } from 'node:http'
-import { randomBytes } from 'node:crypto'
-import { signUp, createRoom, postMessage, PASSWORD } from '../helpers/browserless.mjs'
+import { signUp, createRoom, postMessage, rawPost, nonce, PASSWORD } from '../helpers/browserless.mjs'
 import { startServer } from '../helpers/server.mjs'
 
 let server
@@ -21,41 +19,11 @@ before(async () => {
 })
 after(async () => { await server?.stop() })
 
-/** send posts raw bytes over node:http; chunked leaves out Content-Length (Transfer-Encoding: chunked). */
-function send(path, { body, type = 'application/x-www-form-urlencoded', headers = {}, chunked = false, cookie } = {}) {
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body)
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port: server.port,
-      path,
-      method: 'POST',
-      headers: {
-        'Content-Type': type,
-        Origin: server.url,
-        ...(chunked ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': bytes.length }),
-        ...(cookie ? { Cookie: cookie } : {}),
-        ...headers,
-      },
-    }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (d) => { text += d })
-      res.on('end', () => resolve({ status: res.statusCode, text, type: String(res.headers['content-type'] || '') }))
-    })
-    // the server may answer (and close) before it has read a body that is too large
-    req.on('error', (err) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? null : reject(err)))
-    if (chunked) {
-      for (let i = 0; i < bytes.length; i += 8192) req.write(bytes.subarray(i, i + 8192))
-      req.end()
-    } else {
-      req.end(bytes)
-    }
-  })
-}
+/** send posts raw bytes over node:http (see rawPost: type, headers, cookie, chunked). */
+const send = (path, { body, ...options }) => rawPost(server, path, body, options)
 
 const BOUNDARY = 'hearthboundary'
-const big = () => `body=${'a'.repeat(100 << 10)}&nonce=${randomBytes(8).toString('hex')}`
+const big = () => `body=${'a'.repeat(100 << 10)}&nonce=${nonce()}`
 
 const BAD_BODIES = {
   'a malformed escape': { body: 'body=hi&nonce=%zz', status: 400, message: /could not be read: it was malformed or cut off/ },
@@ -133,7 +101,7 @@ test('the refused bodies changed nothing, and a good form still works after them
   assert.doesNotMatch(page.text, />hi</)
   assert.equal((await owner.get(`/rooms/${slug}/members`)).text.includes(member.username), true, 'the member was not removed')
   // a good form of a fair size is read and posted
-  const res = await send(`/rooms/${slug}/messages`, { body: `body=${'b'.repeat(1000)}&nonce=${randomBytes(8).toString('hex')}`, cookie: owner.cookieHeader() })
+  const res = await send(`/rooms/${slug}/messages`, { body: `body=${'b'.repeat(1000)}&nonce=${nonce()}`, cookie: owner.cookieHeader() })
   assert.equal(res.status, 303)
 })
 

@@ -2,8 +2,7 @@
 // static files keep their own caching.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { signUp, createRoom, postMessage, Visitor } from '../helpers/browserless.mjs'
+import { signUp, createRoom, postMessage, Visitor, nonce } from '../helpers/browserless.mjs'
 import { startServer } from '../helpers/server.mjs'
 
 let server
@@ -18,7 +17,6 @@ before(async () => {
 after(async () => { await server?.stop() })
 
 test('every page rendered for a signed-in person says Cache-Control: private, no-store', async () => {
-  const nonce = randomBytes(8).toString('hex')
   const cases = {
     'home': await v.get('/'),
     'room list': await v.get('/rooms'),
@@ -29,9 +27,9 @@ test('every page rendered for a signed-in person says Cache-Control: private, no
     'personal stylesheet': await v.get('/me/style.css'),
     'catch-up JSON': await v.get(`/rooms/${slug}/events?after=0`),
     '404 page': await v.get('/no/such/page'),
-    '422 form': await v.post(`/rooms/${slug}/messages`, { body: '', nonce }),
-    'htmx fragment': await v.htmxPost(`/rooms/${slug}/messages`, { body: 'from htmx', nonce: randomBytes(8).toString('hex') }),
-    'redirect after a post': await v.post(`/rooms/${slug}/messages`, { body: 'plain', nonce: randomBytes(8).toString('hex') }),
+    '422 form': await v.post(`/rooms/${slug}/messages`, { body: '', nonce: nonce() }),
+    'htmx fragment': await v.htmxPost(`/rooms/${slug}/messages`, { body: 'from htmx', nonce: nonce() }),
+    'redirect after a post': await v.post(`/rooms/${slug}/messages`, { body: 'plain', nonce: nonce() }),
     'subscribe JSON error': await v.post('/realtime/subscriptions', { clientId: 'nosuchclient' }),
   }
   for (const [what, res] of Object.entries(cases)) {

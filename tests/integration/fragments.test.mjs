@@ -5,10 +5,11 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { startServerWithSuperuser, api, roomIdOf, userIdOf } from '../helpers/admin.mjs'
 import { signUp, createRoom, postMessage } from '../helpers/browserless.mjs'
-import { Subscriber, liveAttributes } from '../helpers/live.mjs'
-import { sleep } from '../helpers/sse.mjs'
+import { Subscriber } from '../helpers/sse.mjs'
+import { liveAttributes } from '../helpers/markup.mjs'
 
 let server
 let alice, bob

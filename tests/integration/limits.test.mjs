@@ -4,16 +4,15 @@
 // of 30). Every request here comes from 127.0.0.1, so each per-IP limit gets a server of its own.
 import { test, before, after, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { startServer } from '../helpers/server.mjs'
-import { Visitor, signUp, createRoom, postMessage, messageIds, apiToken, uniqueName, PASSWORD } from '../helpers/browserless.mjs'
+import { Visitor, signUp, createRoom, postMessage, apiToken, uniqueName, nonce, PASSWORD } from '../helpers/browserless.mjs'
+import { messageIds, fieldError, bodyText } from '../helpers/markup.mjs'
 import { api, roomIdOf, userIdOf } from '../helpers/admin.mjs'
 
 const DEFAULTS = {
   HEARTH_LIMIT_POSTS: '', HEARTH_LIMIT_SIGNUPS: '', HEARTH_LIMIT_FAILED_LOGINS: '', HEARTH_LIMIT_EDITS: '',
   HEARTH_LIMIT_MEMBERSHIPS: '', HEARTH_LIMIT_ROOMS: '', HEARTH_LIMIT_SUBSCRIPTIONS: '',
 }
-const nonce = () => randomBytes(8).toString('hex')
 
 /** all sends every request at once and counts the answers by status. */
 async function all(n, send) {
@@ -113,8 +112,8 @@ describe('per-person limits, then log-ins on the pages (defaults)', () => {
     const res = await author.post(`/rooms/${slug}/messages`, { body: 'this I typed <kept>', nonce: lastNonce })
     assert.equal(res.status, 429)
     assert.match(res.text, /<header class="site">/)
-    assert.match(res.text, /<p class="field-error" id="body-error" role="alert">You are posting too fast. Wait a moment, then send again.<\/p>/)
-    assert.match(res.text, /<textarea id="body"[^>]*>this I typed &lt;kept&gt;<\/textarea>/)
+    assert.equal(fieldError(res.text, 'body'), 'You are posting too fast. Wait a moment, then send again.')
+    assert.equal(bodyText(res.text), 'this I typed &lt;kept&gt;')
     const htmx = await author.htmxPost(`/rooms/${slug}/messages`, { body: 'typed in htmx', nonce: nonce() })
     assert.equal(htmx.status, 429)
     assert.match(htmx.text, /<form id="composer"/)

@@ -3,7 +3,8 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { startServer } from '../helpers/server.mjs'
-import { signUp, createRoom, postMessage, messageIds, apiToken, uniqueName } from '../helpers/browserless.mjs'
+import { signUp, createRoom, postMessage, apiToken, uniqueName } from '../helpers/browserless.mjs'
+import { fieldError, messageIds } from '../helpers/markup.mjs'
 import { api, roomIdOf } from '../helpers/admin.mjs'
 
 let server
@@ -23,10 +24,6 @@ async function membersOf(visitor, slug) {
     m[1],
     m[2].includes('<span class="badge">owner</span>') ? 'owner' : 'member',
   ]))
-}
-
-function fieldError(html, field) {
-  return new RegExp(`<p class="field-error" id="${field}-error" role="alert">([^<]*)</p>`).exec(html)?.[1] ?? null
 }
 
 test('joining a public room makes the composer appear and puts the person on the members page', async () => {

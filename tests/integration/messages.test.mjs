@@ -1,9 +1,9 @@
 // Messages: posting (form and htmx), the one-time token, editing, deleting, and older pages.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { startServer } from '../helpers/server.mjs'
-import { signUp, createRoom, postMessage, messageIds } from '../helpers/browserless.mjs'
+import { signUp, createRoom, postMessage, nonce } from '../helpers/browserless.mjs'
+import { fieldError, messageIds, messageItem, composerForm, bodyText, nonceOf, dataNumberOf } from '../helpers/markup.mjs'
 import { userIdOf } from '../helpers/admin.mjs'
 
 let server
@@ -14,29 +14,6 @@ before(async () => {
   ;[owner, member, outsider] = await Promise.all([signUp(server), signUp(server), signUp(server)])
 })
 after(async () => { await server?.stop() })
-
-const nonce = () => randomBytes(8).toString('hex')
-
-/** the <li> of one message on a page, or '' */
-function messageHtml(html, id) {
-  return new RegExp(`<li class="message" id="message-${id}"[\\s\\S]*?</li>`).exec(html)?.[0] ?? ''
-}
-
-function composer(html) {
-  return /<form id="composer"[\s\S]*?<\/form>/.exec(html)?.[0] ?? ''
-}
-
-function textarea(html) {
-  return /<textarea id="body"[^>]*>([\s\S]*?)<\/textarea>/.exec(html)?.[1] ?? null
-}
-
-function fieldError(html, field) {
-  return new RegExp(`<p class="field-error" id="${field}-error" role="alert">([^<]*)</p>`).exec(html)?.[1] ?? null
-}
-
-function nonceOf(html) {
-  return /<input type="hidden" name="nonce" value="([^"]+)">/.exec(html)?.[1] ?? null
-}
 
 /** a new room of the owner's, with the member in it */
 async function roomWithTwo(kind = 'public') {
@@ -53,7 +30,7 @@ test('a posted message is shown in the room as Markdown, with its author, and th
   const [path, id] = res.location.split('#message-')
   assert.equal(path, `/rooms/${slug}`)
   const page = await owner.get(path)
-  const li = messageHtml(page.text, id)
+  const li = messageItem(page.text, id)
   assert.ok(li, 'the message is on the page')
   // the display name and, beside it, the @username nobody else can have
   assert.match(li, new RegExp(`<strong class="author"><span class="author-name">${owner.username}</span> <span class="handle">@${owner.username}</span></strong>`))
@@ -65,7 +42,7 @@ test('a posted message is shown in the room as Markdown, with its author, and th
 test('what people type is never HTML, and only http(s) and mailto links become links', async () => {
   const { owner, slug } = await roomWithTwo()
   const id = await postMessage(owner, slug, '<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))')
-  const li = messageHtml((await owner.get(`/rooms/${slug}`)).text, id)
+  const li = messageItem((await owner.get(`/rooms/${slug}`)).text, id)
   assert.match(li, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/)
   assert.match(li, /&lt;img src=x onerror=alert\(2\)&gt;/)
   assert.doesNotMatch(li, /<script>|<img src=x|href="javascript:/)
@@ -77,14 +54,14 @@ test('with htmx, a post answers 200 with the new message and a fresh, empty comp
   const res = await owner.htmxPost(`/rooms/${slug}/messages`, { body: 'sent with htmx', nonce: sent })
   assert.equal(res.status, 200)
   assert.doesNotMatch(res.text, /<html|<header class="site">/)
-  const form = composer(res.text)
+  const form = composerForm(res.text)
   assert.ok(form, 'the composer comes back')
-  assert.equal(textarea(form), '')
+  assert.equal(bodyText(form), '')
   assert.ok(nonceOf(form) && nonceOf(form) !== sent, 'the composer has a new one-time token')
   assert.equal(fieldError(form, 'body'), null)
   const ids = messageIds(res.text)
   assert.equal(ids.length, 1)
-  assert.match(messageHtml(res.text, ids[0]), /<p>sent with htmx<\/p>/)
+  assert.match(messageItem(res.text, ids[0]), /<p>sent with htmx<\/p>/)
   assert.deepEqual(messageIds((await owner.get(`/rooms/${slug}`)).text), ids)
 })
 
@@ -93,8 +70,8 @@ test('with htmx, an empty post answers 422 with the composer showing the error, 
   const res = await owner.htmxPost(`/rooms/${slug}/messages`, { body: '   ', nonce: nonce() })
   assert.equal(res.status, 422)
   assert.doesNotMatch(res.text, /<html|<header class="site">/)
-  assert.equal(fieldError(composer(res.text), 'body'), 'Write something first.')
-  assert.match(composer(res.text), /aria-invalid="true" aria-describedby="body-error"/)
+  assert.equal(fieldError(composerForm(res.text), 'body'), 'Write something first.')
+  assert.match(composerForm(res.text), /aria-invalid="true" aria-describedby="body-error"/)
   assert.deepEqual(messageIds(res.text), [])
   assert.deepEqual(messageIds((await owner.get(`/rooms/${slug}`)).text), [])
 })
@@ -106,7 +83,7 @@ test('an empty or blank message answers 422 with the room and the error under th
     const res = await owner.post(`/rooms/${slug}/messages`, { body, nonce: nonce() })
     assert.equal(res.status, 422)
     assert.match(res.text, /<header class="site">/)
-    assert.equal(fieldError(composer(res.text), 'body'), 'Write something first.')
+    assert.equal(fieldError(composerForm(res.text), 'body'), 'Write something first.')
     assert.deepEqual(messageIds(res.text), [earlier], 'the room is shown around the form')
   }
   const missing = await owner.post(`/rooms/${slug}/messages`, {})
@@ -120,7 +97,7 @@ test('a message over 4000 characters answers 422 with the count, and what was ty
   const res = await owner.post(`/rooms/${slug}/messages`, { body, nonce: nonce() })
   assert.equal(res.status, 422)
   assert.equal(fieldError(res.text, 'body'), 'Messages can be at most 4000 characters; this one has 4001.')
-  assert.equal(textarea(res.text), body)
+  assert.equal(bodyText(res.text), body)
   assert.deepEqual(messageIds(res.text), [])
   // exactly 4000 is fine
   const id = await postMessage(owner, slug, 'b'.repeat(4000))
@@ -133,7 +110,7 @@ test('typed HTML kept in a 422 composer stays escaped', async () => {
   const res = await owner.post(`/rooms/${slug}/messages`, { body, nonce: nonce() })
   assert.equal(res.status, 422)
   assert.doesNotMatch(res.text, /<script>alert/)
-  assert.match(textarea(res.text), /^&lt;\/textarea&gt;&lt;script&gt;/)
+  assert.match(bodyText(res.text), /^&lt;\/textarea&gt;&lt;script&gt;/)
 })
 
 test('a JSON body is not a form: posting one answers 422', async () => {
@@ -174,7 +151,7 @@ test("a form naming someone else as author still posts as the signed-in person",
   const res = await member.post(`/rooms/${slug}/messages`, { body: 'who wrote me?', nonce: nonce(), author: await userIdOf(owner) })
   assert.equal(res.status, 303)
   const id = res.location.split('#message-')[1]
-  assert.match(messageHtml((await owner.get(`/rooms/${slug}`)).text, id), new RegExp(`data-author="${await userIdOf(member)}"`))
+  assert.match(messageItem((await owner.get(`/rooms/${slug}`)).text, id), new RegExp(`data-author="${await userIdOf(member)}"`))
 })
 
 test('the same form sent twice posts once, and both answers point at that message', async () => {
@@ -242,11 +219,11 @@ test('an author edits their message: the form is filled in, and the room shows t
   const id = await postMessage(owner, slug, 'first draft')
   const form = await owner.get(`/rooms/${slug}/messages/${id}/edit`)
   assert.equal(form.status, 200)
-  assert.equal(textarea(form.text), 'first draft')
+  assert.equal(bodyText(form.text), 'first draft')
   const res = await owner.post(`/rooms/${slug}/messages/${id}/edit`, { body: 'second _draft_' })
   assert.equal(res.status, 303)
   assert.equal(res.location, `/rooms/${slug}#message-${id}`)
-  const li = messageHtml((await owner.get(`/rooms/${slug}`)).text, id)
+  const li = messageItem((await owner.get(`/rooms/${slug}`)).text, id)
   assert.match(li, /<p>second <em>draft<\/em><\/p>/)
   assert.match(li, /<span class="edited">\(edited\)<\/span>/)
 })
@@ -261,8 +238,8 @@ test('an edit with bad input answers 422 with the error and the typed text kept;
   const tooLong = await owner.post(`/rooms/${slug}/messages/${id}/edit`, { body: long })
   assert.equal(tooLong.status, 422)
   assert.equal(fieldError(tooLong.text, 'body'), 'Messages can be at most 4000 characters; this one has 4001.')
-  assert.equal(textarea(tooLong.text), long)
-  const li = messageHtml((await owner.get(`/rooms/${slug}`)).text, id)
+  assert.equal(bodyText(tooLong.text), long)
+  const li = messageItem((await owner.get(`/rooms/${slug}`)).text, id)
   assert.match(li, /<p>keep me<\/p>/)
   assert.doesNotMatch(li, /\(edited\)/)
 })
@@ -276,7 +253,7 @@ test("a member cannot edit someone else's message (403), even the room owner", a
     assert.equal(res.status, 403)
     assert.match(res.text, /You can only edit your own messages./)
   }
-  assert.match(messageHtml((await owner.get(`/rooms/${slug}`)).text, id), /<p>mine alone<\/p>/)
+  assert.match(messageItem((await owner.get(`/rooms/${slug}`)).text, id), /<p>mine alone<\/p>/)
 })
 
 test('a message is only found in its own room: another room\'s message id, or an unknown one, is a 404', async () => {
@@ -289,7 +266,7 @@ test('a message is only found in its own room: another room\'s message id, or an
     assert.equal(res.status, 404, path)
     assert.match(res.text, /That message is not in this room/)
   }
-  assert.match(messageHtml((await owner.get(`/rooms/${other}`)).text, id), /<p>in the other room<\/p>/)
+  assert.match(messageItem((await owner.get(`/rooms/${other}`)).text, id), /<p>in the other room<\/p>/)
 })
 
 test('an author deletes their message after a confirmation page', async () => {
@@ -347,11 +324,11 @@ test('a room shows its newest 50 messages oldest first; "Older messages" shows t
   const newest = await owner.get(`/rooms/${slug}`)
   const first = messageIds(newest.text)
   assert.deepEqual(first, posted.slice(10), 'the newest 50, oldest first')
-  assert.match(messageHtml(newest.text, first[0]), /message number 11</)
-  assert.match(messageHtml(newest.text, first[49]), /message number 60</)
+  assert.match(messageItem(newest.text, first[0]), /message number 11</)
+  assert.match(messageItem(newest.text, first[49]), /message number 60</)
   const older = /<p class="older"><a href="(\/rooms\/[^"?]+\?before=(\d+))">Older messages<\/a><\/p>/.exec(newest.text)
   assert.ok(older, 'an "Older messages" link')
-  assert.equal(Number(older[2]), Number(/data-number="(\d+)"/.exec(messageHtml(newest.text, first[0]))[1]), 'it starts before the oldest shown')
+  assert.equal(Number(older[2]), dataNumberOf(messageItem(newest.text, first[0])), 'it starts before the oldest shown')
   assert.doesNotMatch(newest.text, /Newest messages/)
 
   const page2 = await owner.get(older[1])

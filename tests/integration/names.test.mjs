@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Visitor, signUp, postMessage, uniqueName, PASSWORD } from '../helpers/browserless.mjs'
 import { startServerWithSuperuser, api } from '../helpers/admin.mjs'
+import { fieldError, messageItem } from '../helpers/markup.mjs'
 
 let server
 before(async () => { server = await startServerWithSuperuser({ env: { HEARTH_LIMIT_SIGNUPS: '1000/3600' } }) })
@@ -31,7 +32,7 @@ for (const [what, [name, message]] of Object.entries(REFUSED)) {
     const v = new Visitor(server)
     const res = await v.post('/signup', { username, name, password: PASSWORD, passwordConfirm: PASSWORD })
     assert.equal(res.status, 422)
-    assert.match(res.text, new RegExp(`<p class="field-error" id="name-error" role="alert">Display names cannot contain ${message.source}`))
+    assert.match(fieldError(res.text, 'name'), new RegExp(`^Display names cannot contain ${message.source}`))
     assert.match(res.text, new RegExp(`id="username"[^>]*value="${username}"`))
     assert.equal(v.sessionToken, undefined)
     assert.equal(await userRecord(username), undefined)
@@ -76,7 +77,7 @@ test('"Alice Admin" cannot pass for Alice: each message shows the unique @userna
   const real = await postMessage(alice, 'lobby', 'the real one')
   const fake = await postMessage(impostor, 'lobby', 'the impostor')
   const page = (await alice.get('/rooms/lobby')).text
-  const author = (id) => new RegExp(`<li class="message" id="message-${id}"[^]*?<strong class="author">([^]*?)</strong>`).exec(page)[1]
+  const author = (id) => /<strong class="author">([^]*?)<\/strong>/.exec(messageItem(page, id))[1]
   assert.equal(author(real), `<span class="author-name">${alice.username}</span> <span class="handle">@${alice.username}</span>`)
   assert.equal(author(fake), `<span class="author-name">${alice.username}</span> <span class="handle">@${impostorName}</span>`)
   const avatar = async (u) => (await alice.get(`/avatars/${u}`)).text

@@ -2,8 +2,8 @@
 // proxy's X-Forwarded-Proto is believed (only through a proxy PocketBase is told to trust).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { signUp, createRoom, Visitor, messageIds, PASSWORD } from '../helpers/browserless.mjs'
+import { signUp, createRoom, Visitor, nonce, sessionCookieLine, PASSWORD } from '../helpers/browserless.mjs'
+import { messageIds } from '../helpers/markup.mjs'
 import { startServerWithSuperuser, api } from '../helpers/admin.mjs'
 
 let server
@@ -13,8 +13,6 @@ before(async () => {
   v = await signUp(server)
 })
 after(async () => { await server?.stop() })
-
-const nonce = () => randomBytes(8).toString('hex')
 
 test('the cross-site check compares the Origin scheme and host with the request, whatever Sec-Fetch-Site says', async () => {
   const own = server.url // http://127.0.0.1:<port>
@@ -55,7 +53,7 @@ test('the cross-site check compares the Origin scheme and host with the request,
 /** logIn posts the log-in form with extra headers and returns its session cookie line (or the response). */
 async function logIn({ origin = server.url, headers = {} } = {}) {
   const res = await new Visitor(server).post('/login', { username: v.username, password: PASSWORD }, { origin, headers })
-  return { res, cookie: res.headers.getSetCookie().find((c) => c.startsWith('hearth_session=')) ?? '' }
+  return { res, cookie: sessionCookieLine(res) }
 }
 
 async function setTrustedProxy(headers) {

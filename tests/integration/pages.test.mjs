@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { startServer } from '../helpers/server.mjs'
 import { Visitor, signUp, createRoom } from '../helpers/browserless.mjs'
 import { userIdOf, roomIdOf } from '../helpers/admin.mjs'
+import { title } from '../helpers/markup.mjs'
 
 let server
 // the same two people throughout (sign-ups are slow)
@@ -14,10 +15,6 @@ before(async () => {
   ;[alice, bob] = await Promise.all([signUp(server), signUp(server)])
 })
 after(async () => { await server?.stop() })
-
-function title(html) {
-  return /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? null
-}
 
 test('the home page sends guests to log in and signed-in people to their rooms', async () => {
   const guest = await new Visitor(server).get('/')

@@ -3,11 +3,11 @@
 // so a leak under any event name would show.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { startServer } from '../helpers/server.mjs'
-import { Visitor, signUp, createRoom, postMessage, apiToken } from '../helpers/browserless.mjs'
-import { liveAttributes } from '../helpers/live.mjs'
-import { RawSse, apiRealtimeSubscribe, rawPost, sleep, idOf } from '../helpers/sse.mjs'
+import { Visitor, signUp, createRoom, postMessage, apiToken, rawPost, uniqueText as unique } from '../helpers/browserless.mjs'
+import { RawSse, apiRealtimeSubscribe } from '../helpers/sse.mjs'
+import { liveAttributes, idOf } from '../helpers/markup.mjs'
 
 let server
 let owner, member, stranger, otherRoomMember, removed, newcomer
@@ -32,8 +32,6 @@ after(async () => {
   for (const s of open) s.close()
   await server?.stop()
 })
-
-const unique = (label) => `${label} ${randomBytes(4).toString('hex')}`
 
 /** connection opens a raw SSE stream (with the visitor's cookie, if any). */
 async function connection(visitor, options = {}) {

@@ -3,10 +3,10 @@
 // connection frees its place. Each test connects from its own loopback address.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { request } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { startServer } from '../helpers/server.mjs'
 import { signUp } from '../helpers/browserless.mjs'
-import { RawSse, sleep, apiRealtimeSubscribe } from '../helpers/sse.mjs'
+import { RawSse, apiRealtimeSubscribe } from '../helpers/sse.mjs'
 
 let server
 before(async () => {
@@ -25,18 +25,17 @@ async function connectAll(options) {
   return { open, refused: errors.length }
 }
 
-/** answer reads the status, type and body of one GET /api/realtime that is refused. */
-function answer({ localAddress, cookie }) {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path: '/api/realtime', localAddress, headers: cookie ? { Cookie: cookie } : {} }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (d) => { text += d })
-      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], text }))
-    })
-    req.on('error', reject)
-    req.end()
-  })
+/** answer reads the status, type and body of one connection that must be refused. */
+async function answer(options) {
+  const conn = new RawSse(server, options)
+  try {
+    await conn.connect()
+  } catch (err) {
+    if (err.status) return { status: err.status, type: err.type, text: err.text }
+    throw err
+  }
+  conn.close()
+  throw new Error('the connection was not refused')
 }
 
 test('one address: of 200 simultaneous connections exactly 50 get through; closed ones free their places', async () => {

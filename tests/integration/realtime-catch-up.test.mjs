@@ -2,11 +2,11 @@
 // from the room's history, GET /rooms/<slug>/events?after=<position>.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { startServer } from '../helpers/server.mjs'
-import { Visitor, signUp, createRoom, postMessage } from '../helpers/browserless.mjs'
-import { Subscriber, liveAttributes } from '../helpers/live.mjs'
-import { sleep, idOf, messageEvents } from '../helpers/sse.mjs'
+import { Visitor, signUp, createRoom, postMessage, uniqueText as unique } from '../helpers/browserless.mjs'
+import { Subscriber } from '../helpers/sse.mjs'
+import { liveAttributes, idOf, messageEvents } from '../helpers/markup.mjs'
 
 // A fixture page that publishes n events in a room through sseSend, the one way Hearth publishes
 // (each recorded in the room's history), so a history longer than the replay limit takes one
@@ -30,8 +30,6 @@ after(async () => {
   for (const s of open) s.close()
   await server?.stop()
 })
-
-const unique = (label) => `${label} ${randomBytes(4).toString('hex')}`
 
 async function subscribed(visitor, topic) {
   const s = new Subscriber(visitor)

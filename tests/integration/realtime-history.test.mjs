@@ -3,11 +3,11 @@
 // history a tab saw, and an edit or a delete leaves the old text in no event, page or REST record.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { startServerWithSuperuser, api, roomIdOf } from '../helpers/admin.mjs'
-import { Visitor, signUp, createRoom, postMessage, apiToken } from '../helpers/browserless.mjs'
-import { LiveTab, liveAttributes } from '../helpers/live.mjs'
-import { sleep } from '../helpers/sse.mjs'
+import { Visitor, signUp, createRoom, postMessage, apiToken, uniqueText as unique } from '../helpers/browserless.mjs'
+import { LiveTab } from '../helpers/sse.mjs'
+import { liveAttributes } from '../helpers/markup.mjs'
 
 // Faults injected after the message (and, when this hook runs outside Hearth's, its event) is
 // written, still inside the save's transaction.
@@ -31,7 +31,6 @@ after(async () => {
   await server?.stop()
 })
 
-const unique = (label) => `${label} ${randomBytes(4).toString('hex')}`
 const admin = (method, path, body) => api(server, method, path, { token: server.superuserToken, body })
 
 async function all(collection, filter, fields) {

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { startServer } from '../helpers/server.mjs'
 import { signUp } from '../helpers/browserless.mjs'
-import { Subscriber, liveAttributes } from '../helpers/live.mjs'
+import { Subscriber } from '../helpers/sse.mjs'
+import { liveAttributes } from '../helpers/markup.mjs'
 
 let server
 before(async () => {

@@ -6,8 +6,9 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from '../helpers/server.mjs'
 import { signUp, createRoom, apiToken } from '../helpers/browserless.mjs'
-import { liveAttributes } from '../helpers/live.mjs'
-import { RawSse, apiRealtimeSubscribe, sleep } from '../helpers/sse.mjs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { RawSse, apiRealtimeSubscribe } from '../helpers/sse.mjs'
+import { liveAttributes } from '../helpers/markup.mjs'
 
 const LOAD = `module.exports = (ctx) => ({ room: ctx.rooms.openRoom(ctx.requireUser(), ctx.params.slug).room })\n`
 

@@ -9,7 +9,7 @@ import { EventSource } from 'eventsource'
 import PocketBase from 'pocketbase'
 import { startServer } from '../helpers/server.mjs'
 import { signUp, apiToken, postMessage } from '../helpers/browserless.mjs'
-import { liveAttributes } from '../helpers/live.mjs'
+import { liveAttributes } from '../helpers/markup.mjs'
 import { RawSse, apiRealtimeSubscribe } from '../helpers/sse.mjs'
 
 let server, visitor, token, lobbyTopic, conn

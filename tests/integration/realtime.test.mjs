@@ -2,11 +2,11 @@
 // order. Subscribers are real PocketBase SSE connections subscribed through Hearth's own route.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { startServer } from '../helpers/server.mjs'
-import { signUp, createRoom, postMessage } from '../helpers/browserless.mjs'
-import { Subscriber, liveAttributes } from '../helpers/live.mjs'
-import { RawSse, sleep, messageEvents, idOf, dataNumberOf } from '../helpers/sse.mjs'
+import { signUp, createRoom, postMessage, uniqueText as unique } from '../helpers/browserless.mjs'
+import { RawSse, Subscriber } from '../helpers/sse.mjs'
+import { liveAttributes, messageEvents, messageNumbers, idOf, dataNumberOf } from '../helpers/markup.mjs'
 
 let server
 let users // five signed-up people, shared by the tests (signing up is the slow part)
@@ -20,8 +20,6 @@ after(async () => {
   for (const s of open) s.close()
   await server?.stop()
 })
-
-const unique = (label) => `${label} ${randomBytes(4).toString('hex')}`
 
 async function roomState(visitor, slug) {
   const page = await visitor.get(`/rooms/${slug}`)
@@ -39,11 +37,6 @@ async function subscribed(visitor, topic) {
   assert.equal(res.status, 200, res.text)
   assert.deepEqual(JSON.parse(res.text), { topics: [topic] })
   return s
-}
-
-/** pageNumbers maps each message id on a room page to its data-number, in page order. */
-function pageNumbers(html) {
-  return new Map([...html.matchAll(/<li class="message" id="message-([a-z0-9]+)"[^>]*\bdata-number="(\d+)"/g)].map((m) => [m[1], Number(m[2])]))
 }
 
 const hasMessage = (id) => (events) => events.some((e) => idOf(e.html) === `message-${id}`)
@@ -70,7 +63,7 @@ test('fan-out: five subscribers of a public room each get a new message once, at
   // the fragment is what the room page shows for that message
   const page = await owner.get(`/rooms/${slug}`)
   assert.equal(liveAttributes(page.text).position, position + 1)
-  assert.equal(dataNumberOf(subscribers[0].events[0].html), pageNumbers(page.text).get(id))
+  assert.equal(dataNumberOf(subscribers[0].events[0].html), messageNumbers(page.text).get(id))
 })
 
 test('room isolation: a subscriber of one room gets nothing from another room, even one it may read', async () => {
@@ -171,10 +164,10 @@ test('a burst of 40 concurrent posts by 4 people reaches every subscriber once e
 
   const expected = Array.from({ length: 40 }, (_, i) => position + 1 + i)
   const page = await owner.get(`/rooms/${slug}`)
-  const onPage = pageNumbers(page.text)
-  const messageNumbers = ids.map((id) => onPage.get(id))
+  const onPage = messageNumbers(page.text)
+  const numbers = ids.map((id) => onPage.get(id))
   assert.deepEqual([...onPage.values()], [...onPage.values()].sort((a, b) => a - b), 'the page lists messages by data-number')
-  assert.equal(new Set(messageNumbers).size, 40, 'every message has its own data-number')
+  assert.equal(new Set(numbers).size, 40, 'every message has its own data-number')
   for (const s of subscribers) {
     const seqs = s.events.map((e) => e.seq)
     assert.deepEqual(seqs, expected, 'strictly increasing positions, no gaps, no repeats, in arrival order')

@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from '../helpers/server.mjs'
 import { Visitor, signUp, createRoom, uniqueName } from '../helpers/browserless.mjs'
+import { fieldError, inputTag } from '../helpers/markup.mjs'
 
 let server
 // the same two people throughout (sign-ups are slow); each test makes its own rooms
@@ -12,14 +13,6 @@ before(async () => {
   ;[alice, bob] = await Promise.all([signUp(server), signUp(server)])
 })
 after(async () => { await server?.stop() })
-
-function fieldError(html, field) {
-  return new RegExp(`<p class="field-error" id="${field}-error" role="alert">([^<]*)</p>`).exec(html)?.[1] ?? null
-}
-
-function inputTag(html, id) {
-  return new RegExp(`<input id="${id}"[^>]*>`).exec(html)?.[0] ?? ''
-}
 
 /** the room list's entries: { slug, name, private, joined } */
 function listedRooms(html) {

@@ -2,8 +2,8 @@
 // session, where redirects may lead, and which files are never served.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { signUp, createRoom, Visitor, apiToken, messageIds, PASSWORD, uniqueName } from '../helpers/browserless.mjs'
+import { signUp, createRoom, Visitor, apiToken, nonce, sessionCookieLine, PASSWORD, uniqueName } from '../helpers/browserless.mjs'
+import { messageIds } from '../helpers/markup.mjs'
 import { startServerWithSuperuser, api, userIdOf } from '../helpers/admin.mjs'
 import { startMailbox, decodeQuotedPrintable } from '../helpers/mailbox.mjs'
 
@@ -23,7 +23,6 @@ after(async () => {
   await mailbox?.close()
 })
 
-const nonce = () => randomBytes(8).toString('hex')
 
 function assertSecurityHeaders(res, what) {
   const csp = res.headers.get('content-security-policy') ?? ''
@@ -108,7 +107,7 @@ test('log-in, sign-up and log-out refuse cross-site posts too', async () => {
 test('the session cookie is HttpOnly, SameSite=Lax, for the whole site, and not Secure over plain http', async () => {
   const username = uniqueName()
   const res = await new Visitor(server).post('/signup', { username, password: PASSWORD, passwordConfirm: PASSWORD })
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('hearth_session='))
+  const cookie = sessionCookieLine(res)
   assert.ok(cookie, 'a session cookie')
   assert.match(cookie, /; HttpOnly/)
   assert.match(cookie, /; SameSite=Lax/)
@@ -117,7 +116,8 @@ test('the session cookie is HttpOnly, SameSite=Lax, for the whole site, and not 
   assert.doesNotMatch(cookie, /Secure/, 'plain http cannot carry a Secure cookie')
   // X-Forwarded-Proto from a sender PocketBase was not told to trust changes nothing
   const forged = await new Visitor(server).post('/login', { username, password: PASSWORD }, { headers: { 'X-Forwarded-Proto': 'https' } })
-  assert.doesNotMatch(forged.headers.getSetCookie().find((c) => c.startsWith('hearth_session=')), /Secure/)
+  assert.ok(sessionCookieLine(forged), 'a session cookie')
+  assert.doesNotMatch(sessionCookieLine(forged), /Secure/)
 })
 
 /** a visitor whose session cookie is the given token */

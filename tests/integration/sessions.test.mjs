@@ -3,11 +3,12 @@
 // live connection belongs to the session that opened it.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { startServer } from '../helpers/server.mjs'
 import { api } from '../helpers/admin.mjs'
-import { Visitor, signUp, apiToken, PASSWORD } from '../helpers/browserless.mjs'
-import { Subscriber, liveAttributes } from '../helpers/live.mjs'
-import { sleep } from '../helpers/sse.mjs'
+import { Visitor, signUp, logIn, apiToken, PASSWORD } from '../helpers/browserless.mjs'
+import { Subscriber } from '../helpers/sse.mjs'
+import { liveAttributes } from '../helpers/markup.mjs'
 
 const IDLE_SECONDS = 4
 let server
@@ -22,12 +23,8 @@ after(async () => {
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0'
 const SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1'
 
-async function logIn(username, userAgent, password = PASSWORD) {
-  const v = new Visitor(server)
-  const res = await v.post('/login', { username, password }, { headers: { 'User-Agent': userAgent } })
-  assert.equal(res.status, 303, res.text.slice(0, 300))
-  return v
-}
+/** logInWith signs an existing person in from another browser (its User-Agent names the session). */
+const logInWith = (username, userAgent, password = PASSWORD) => logIn(server, username, { password, headers: { 'User-Agent': userAgent } })
 
 const signedIn = async (v) => (await v.get('/rooms')).status === 200
 
@@ -40,26 +37,23 @@ async function live(v) {
   return s
 }
 
+/** closedWithin resolves true once the live connection is over, or false after ms. */
+const closedWithin = (s, ms) => Promise.race([s.ended.then(() => true), sleep(ms).then(() => false)])
+
 test('log-out ends the session: a copy of its cookie is refused, and its live connection closes', async () => {
   const alice = await signUp(server)
   const copy = new Visitor(server)
   copy.cookies.set('hearth_session', alice.sessionToken)
-  const other = await logIn(alice.username, FIREFOX)
+  const other = await logInWith(alice.username, FIREFOX)
   const mine = await live(alice)
   const theirs = await live(other)
-  let lost = false
-  mine.source.addEventListener('error', () => { lost = true })
-  let otherLost = false
-  theirs.source.addEventListener('error', () => { otherLost = true })
 
   assert.equal((await alice.post('/logout', {})).status, 303)
   assert.equal(await signedIn(copy), false, 'the logged-out cookie no longer signs anyone in')
   assert.equal((await api(server, 'POST', '/api/collections/users/auth-refresh', { token: copy.sessionToken })).status, 401, 'nor works on the REST API')
-  const deadline = Date.now() + 3000
-  while (!lost && Date.now() < deadline) await sleep(50)
-  assert.ok(lost, 'the live connection of the ended session was closed')
+  assert.ok(await closedWithin(mine, 3000), 'the live connection of the ended session was closed')
   await sleep(300)
-  assert.equal(otherLost, false, 'the other session keeps its connection')
+  assert.equal(theirs.closed, false, 'the other session keeps its connection')
   assert.equal(await signedIn(other), true)
   mine.close()
   theirs.close()
@@ -67,8 +61,8 @@ test('log-out ends the session: a copy of its cookie is refused, and its live co
 
 test('the sessions page lists my sessions and ends any one of them at once; others cannot', async () => {
   const bob = await signUp(server)
-  const laptop = await logIn(bob.username, FIREFOX)
-  const phone = await logIn(bob.username, SAFARI)
+  const laptop = await logInWith(bob.username, FIREFOX)
+  const phone = await logInWith(bob.username, SAFARI)
   const page = await laptop.get('/me/sessions')
   assert.equal(page.status, 200)
   assert.match(page.text, /Firefox on Linux/)
@@ -91,23 +85,19 @@ test('the sessions page lists my sessions and ends any one of them at once; othe
   assert.equal(ask.status, 200)
   assert.equal(await signedIn(phone), true)
   const phoneLive = await live(phone)
-  let lost = false
-  phoneLive.source.addEventListener('error', () => { lost = true })
   const ended = await laptop.post(`/me/sessions/${phoneId}/deletion`, {})
   assert.equal(ended.status, 303)
   assert.equal(ended.location, '/me/sessions')
   assert.equal(await signedIn(phone), false)
   assert.equal(await signedIn(laptop), true)
-  const deadline = Date.now() + 3000
-  while (!lost && Date.now() < deadline) await sleep(50)
-  assert.ok(lost, "the ended session's live connection closed")
+  assert.ok(await closedWithin(phoneLive, 3000), "the ended session's live connection closed")
   phoneLive.close()
   assert.equal((await laptop.post(`/me/sessions/${phoneId}/deletion`, {})).status, 404, 'ending it twice: it is gone')
 })
 
 test('a new password ends every other session and API token, and keeps this one', async () => {
   const carol = await signUp(server)
-  const other = await logIn(carol.username, FIREFOX)
+  const other = await logInWith(carol.username, FIREFOX)
   const token = await apiToken(server, carol.username)
   const wrong = await carol.post('/me/password', { oldPassword: 'not-it-at-all', password: 'a-new-password', passwordConfirm: 'a-new-password' })
   assert.equal(wrong.status, 422)
@@ -120,12 +110,12 @@ test('a new password ends every other session and API token, and keeps this one'
   assert.equal(await signedIn(other), false, 'the other session ended')
   assert.equal((await api(server, 'POST', '/api/collections/users/auth-refresh', { token })).status, 401, 'API tokens ended')
   assert.equal((await new Visitor(server).post('/login', { username: carol.username, password: PASSWORD })).status, 422)
-  await logIn(carol.username, FIREFOX, 'a-new-password')
+  await logInWith(carol.username, FIREFOX, 'a-new-password')
 })
 
 test('a session unused for longer than its idle lifetime ends; one in use stays', async () => {
   const dave = await signUp(server)
-  const idle = await logIn(dave.username, FIREFOX)
+  const idle = await logInWith(dave.username, FIREFOX)
   for (let i = 0; i < 4; i++) {
     await sleep((IDLE_SECONDS * 1000) / 3)
     assert.equal(await signedIn(dave), true, 'in use: renewed')
@@ -139,7 +129,7 @@ test("a live connection belongs to the session that opened it: another session o
   const clientId = await s.connect()
   const { topic } = liveAttributes((await erin.get('/rooms/lobby')).text)
   const mallory = await signUp(server)
-  const sameUserElsewhere = await logIn(erin.username, FIREFOX)
+  const sameUserElsewhere = await logInWith(erin.username, FIREFOX)
   for (const intruder of [mallory, sameUserElsewhere]) {
     const res = await intruder.post('/realtime/subscriptions', { clientId, topics: topic })
     assert.equal(res.status, 403, res.text)
