@@ -67,6 +67,7 @@ test('X-Forwarded-Proto makes the session cookie Secure only through a proxy Poc
   // no trusted proxy configured (the default): anyone may send the headers, so they mean nothing
   const untrusted = await logIn({ headers: forwarded })
   assert.equal(untrusted.res.status, 303)
+  assert.match(untrusted.cookie, /^hearth_session=/, 'a session cookie was set')
   assert.doesNotMatch(untrusted.cookie, /Secure/)
   // and the request is plain http, so an https Origin is another site
   assert.equal((await logIn({ origin: server.url.replace('http:', 'https:'), headers: forwarded })).res.status, 403)
@@ -84,11 +85,13 @@ test('X-Forwarded-Proto makes the session cookie Secure only through a proxy Poc
     // a request that did not come through the proxy (no X-Forwarded-For) is not believed
     const direct = await logIn({ headers: { 'X-Forwarded-Proto': 'https' } })
     assert.equal(direct.res.status, 303)
+    assert.match(direct.cookie, /^hearth_session=/, 'a session cookie was set')
     assert.doesNotMatch(direct.cookie, /Secure/)
 
     // the proxy's own (last, rightmost) word counts: it says http here
     const plain = await logIn({ headers: { 'X-Forwarded-Proto': 'https, http', 'X-Forwarded-For': '203.0.113.9' } })
     assert.equal(plain.res.status, 303)
+    assert.match(plain.cookie, /^hearth_session=/, 'a session cookie was set')
     assert.doesNotMatch(plain.cookie, /Secure/)
   } finally {
     await setTrustedProxy([])
