@@ -131,7 +131,8 @@
   })
 
   document.addEventListener('htmx:after:swap', function (e) {
-    if (!typed || !inFlight) return
+    // (live events swap too, and may land between this request's before:swap and after:swap)
+    if (!typed || !inFlight || e.detail.ctx !== inFlight.ctx) return
     var ok = e.detail.ctx.response && e.detail.ctx.response.status < 400
     var sent = inFlight.sent
     var form = document.querySelector('form.composer')
