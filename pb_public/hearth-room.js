@@ -4,12 +4,20 @@
 // changes nothing) or joins the topic's element, where messages stay in data-number order; htmx does
 // the swapping. The status line says whether the room is live, and the composer is locked while
 // the connection has been down for a while.
+//
+// The timeline (the messages' own scroll box) opens at the newest message and stays there while the
+// reader is there; a reader who scrolled up keeps their place and is offered "New messages below".
+// Scrolling near the top puts the older messages above without moving what is in view.
 (function () {
   'use strict'
 
   var OFFLINE_AFTER_MS = 4000 // a reconnect quicker than this is not shown
+  var NEAR_PX = 80 // this close to the bottom counts as at the bottom
+  var OLDER_PX = 400 // this close to the top loads the older messages
   var offlineTimer = null
   var oldest = new WeakMap() // list -> data-number of the oldest message it was rendered with (0: none)
+  var atBottom = new WeakMap() // timeline -> whether the reader is at the newest message
+  var loading = new WeakSet() // timelines fetching their older messages
 
   document.addEventListener('hearth:event', function (e) {
     show(e.target, e.detail.html)
@@ -33,7 +41,19 @@
       Array.prototype.slice.call(task.fragment.children).forEach(function (node) {
         if (node.id && document.getElementById(node.id)) node.remove()
       })
+      // the reader's own post (a live event has no request): show it, wherever they were; the
+      // swap is done by the next frame
+      var timeline = task.target.closest('.timeline')
+      if (timeline && e.detail.ctx.request) requestAnimationFrame(function () { toBottom(timeline) })
     })
+  })
+
+  // "Older messages" without JavaScript is a page of its own; here it puts them above.
+  document.addEventListener('click', function (e) {
+    var link = e.target.closest && e.target.closest('.timeline .older a')
+    if (!link || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
+    e.preventDefault()
+    loadOlder(link.closest('.timeline'))
   })
 
   function setStatus(state) {
@@ -46,7 +66,7 @@
   }
 
   function show(list, html) {
-    var stick = nearBottom()
+    var shown = list.querySelectorAll('.message:not(.removed)').length
     var template = document.createElement('template')
     template.innerHTML = html
     var nodes = Array.prototype.slice.call(template.content.children)
@@ -57,7 +77,10 @@
       var empty = document.getElementById('empty')
       if (empty && list.querySelector('.message:not(.removed)')) empty.remove()
       document.dispatchEvent(new CustomEvent('hearth:applied'))
-      if (stick) window.scrollTo(0, document.body.scrollHeight)
+      // at the bottom the timeline follows by itself (follow); elsewhere the view stays put
+      var timeline = list.closest('.timeline')
+      var added = list.querySelectorAll('.message:not(.removed)').length > shown
+      if (timeline && added && !atBottom.get(timeline)) newBelow(timeline).hidden = false
     })
   }
 
@@ -101,10 +124,90 @@
     return list.firstElementChild
   }
 
-  function nearBottom() {
-    return window.innerHeight + window.scrollY >= document.body.scrollHeight - 80
+  // follow opens a timeline at its newest message (or at the message the address names) and keeps
+  // it there whenever its content or its box changes size while the reader is at the bottom: a new
+  // message, an edit, times localised, the composer growing, the window turning.
+  function follow(timeline) {
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)))
+    if (target && timeline.contains(target)) atBottom.set(timeline, false)
+    else toBottom(timeline)
+    timeline.addEventListener('scroll', function () { scrolled(timeline) }, { passive: true })
+    var keep = new ResizeObserver(function () { if (atBottom.get(timeline)) toBottom(timeline) })
+    keep.observe(timeline)
+    Array.prototype.forEach.call(timeline.children, function (child) { keep.observe(child) })
+    newBelow(timeline).addEventListener('click', function () {
+      toBottom(timeline)
+      timeline.focus({ preventScroll: true })
+    })
+    if (nearTop(timeline)) loadOlder(timeline)
+  }
+
+  function scrolled(timeline) {
+    var bottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight <= NEAR_PX
+    atBottom.set(timeline, bottom)
+    if (bottom) newBelow(timeline).hidden = true
+    if (nearTop(timeline)) loadOlder(timeline)
+  }
+
+  // (at the bottom by where it will be: the resize that follows new content has not come yet)
+  function nearTop(timeline) {
+    var top = atBottom.get(timeline) ? timeline.scrollHeight - timeline.clientHeight : timeline.scrollTop
+    return top < OLDER_PX
+  }
+
+  function toBottom(timeline) {
+    atBottom.set(timeline, true)
+    timeline.scrollTop = timeline.scrollHeight
+    newBelow(timeline).hidden = true
+  }
+
+  function newBelow(timeline) {
+    return timeline.parentElement.querySelector('.new-below') || document.createElement('button')
+  }
+
+  // loadOlder asks the room page for the messages before the oldest shown (htmx's header makes it
+  // answer them and the next "Older messages" link, without the page around them).
+  function loadOlder(timeline) {
+    var link = timeline.querySelector('.older a')
+    if (!link || loading.has(timeline)) return
+    loading.add(timeline)
+    fetch(link.href, { headers: { 'HX-Request': 'true' }, credentials: 'same-origin' })
+      .then(function (res) {
+        if (!res.ok) throw new Error('older messages: ' + res.status)
+        return res.text()
+      })
+      .then(function (html) {
+        putAbove(timeline, link.closest('.older'), html)
+        loading.delete(timeline)
+        if (nearTop(timeline)) loadOlder(timeline) // still room above: the view is not full yet
+      }, function () {
+        loading.delete(timeline) // the link stays: scrolling or clicking it tries again
+      })
+  }
+
+  function putAbove(timeline, older, html) {
+    var list = timeline.querySelector('.messages')
+    var template = document.createElement('template')
+    template.innerHTML = html
+    var next = template.content.querySelector('.older')
+    var items = Array.prototype.filter.call(template.content.querySelectorAll('.message'), function (item) {
+      return !document.getElementById(item.id)
+    })
+    // what the reader sees stays where it is: the distance from the bottom does not change
+    var fromBottom = timeline.scrollHeight - timeline.scrollTop
+    if (next) older.replaceWith(next)
+    else older.remove()
+    list.prepend.apply(list, items)
+    htmx.process(list)
+    if (!atBottom.get(timeline)) timeline.scrollTop = timeline.scrollHeight - fromBottom
   }
 
   // (deferred: the page is parsed, and nothing has been added to it yet)
   document.querySelectorAll('[data-topic]').forEach(oldestShown)
+  document.querySelectorAll('.timeline').forEach(follow)
+  // on a desktop the composer takes the keys at once; a phone would open its keyboard over the room
+  // (the width is the phone layout's, pb_public/hearth.css)
+  var box = document.querySelector('form.composer textarea')
+  var desktop = matchMedia('(hover: hover) and (pointer: fine) and (min-width: 48.0625rem)').matches
+  if (box && !location.hash && desktop) box.focus({ preventScroll: true })
 })()

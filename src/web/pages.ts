@@ -21,16 +21,19 @@ function positionIn(ctx: Ctx, name: string): number | null {
 }
 
 /**
- * roomPage is what the room page shows: the newest messages, or an older page of them (before a
- * message number). The head is read first, so anything that happens while the page renders is
- * replayed to it, never missed.
+ * roomPage is what the room page shows: the newest messages, or an older page of them (before the
+ * message number in ?before=), beside the rooms the reader belongs to. The head is read first, so
+ * anything that happens while the page renders is replayed to it, never missed.
  */
-export function roomPage(ctx: Ctx, before?: number) {
-  const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+export function roomPage(ctx: Ctx) {
+  const user = ctx.requireUser()
+  const { room, record } = rooms.openRoom(user, ctx.params.slug)
+  const before = positionIn(ctx, 'before') ?? undefined
   const head = history.head($app, record.id)
   const { messages: listed, olderCursor } = messages.history(record.id, before)
   const memberCount = members.countOf(record.id)
-  return { room, messages: listed, olderCursor, head, memberCount, paging: before !== undefined }
+  const myRooms = rooms.visibleRooms(user).filter((r) => r.role)
+  return { room, messages: listed, olderCursor, head, memberCount, myRooms, paging: before !== undefined }
 }
 
 /** catchUp answers the events of a room after ?after=<position>, seen as ?event=<id> (JSON). */

@@ -341,4 +341,11 @@ test('a room shows its newest 50 messages oldest first; "Older messages" shows t
 
   // a nonsense position shows the newest page
   assert.deepEqual(messageIds((await owner.get(`/rooms/${slug}?before=abc`)).text), first)
+
+  // htmx (scrolling up in an open room) gets only the older messages and the next link, no page
+  const fragment = await owner.get(`/rooms/${slug}?before=${posted.length - 5 + 1}`, { headers: { 'HX-Request': 'true' } })
+  assert.equal(fragment.status, 200)
+  assert.doesNotMatch(fragment.text, /<html|<header|id="composer"|class="room-page"/)
+  assert.deepEqual(messageIds(fragment.text), posted.slice(5, 55))
+  assert.match(fragment.text, new RegExp(`^\\s*<p class="older"><a href="/rooms/${slug}\\?before=\\d+">Older messages</a></p>`))
 })

@@ -1,0 +1,229 @@
+// The room as a window people live in: it opens at the newest message with the composer focused,
+// only the messages scroll, new messages follow a reader at the bottom and wait below for one who
+// scrolled up, older ones come in above without moving the view, the rooms are beside (a menu on a
+// phone), and the system's dark setting is followed.
+//
+// HEARTH_E2E_SHOTS=<folder> saves a screenshot of each layout there, to look at.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { startServer } from '../tests/helpers/server.mjs'
+import { Visitor, postMessage } from '../tests/helpers/browserless.mjs'
+import { PASSWORD, withBrowser, signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept, uniqueName } from './helpers/browser.mjs'
+
+const DESKTOP = { width: 1280, height: 800 }
+const PHONE = { width: 390, height: 844 }
+
+let server
+let browser
+before(async () => {
+  ;[server, browser] = await withBrowser(startServer({ env: { HEARTH_LIMIT_POSTS: '1000/60' } }))
+})
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+async function shot(page, name) {
+  if (process.env.HEARTH_E2E_SHOTS) await page.screenshot({ path: join(process.env.HEARTH_E2E_SHOTS, `${name}.png`) })
+}
+
+/**
+ * A person in a room of their own with `count` messages in it, posted from their second device
+ * (returned as `elsewhere`, to post more while the browser watches).
+ */
+async function personInRoomWith(count, viewport = DESKTOP) {
+  const person = await signedInPerson(browser, server)
+  await person.page.setViewportSize(viewport)
+  const slug = await createRoomInBrowser(person)
+  const elsewhere = new Visitor(server)
+  assert.equal((await elsewhere.post('/login', { username: person.username, password: PASSWORD })).status, 303)
+  for (let i = 1; i <= count; i++) await postMessage(elsewhere, slug, `message ${i} ${'of the long conversation '.repeat(i % 4)}`)
+  return { person, page: person.page, slug, elsewhere }
+}
+
+const timeline = (page) => page.locator('#timeline')
+const scrollState = (page) => timeline(page).evaluate((t) => ({ top: t.scrollTop, max: t.scrollHeight - t.clientHeight }))
+const live = (page) => page.locator('[data-live-status="live"]').waitFor({ state: 'attached' })
+
+/** whether the element is wholly inside the window */
+async function inWindow(page, locator) {
+  const box = await locator.boundingBox()
+  const { width, height } = page.viewportSize()
+  return !!box && box.y >= 0 && box.x >= 0 && box.y + box.height <= height + 0.5 && box.x + box.width <= width + 0.5
+}
+
+async function atBottom(page) {
+  const { top, max } = await scrollState(page)
+  return max > 0 && max - top <= 2
+}
+
+test('a room opens at its newest message, the composer pinned below it and focused; only the messages scroll', async () => {
+  const { person, page, slug } = await personInRoomWith(60)
+  await page.goto(`/rooms/${slug}`)
+  await page.waitForFunction(() => document.activeElement?.matches('form.composer textarea'))
+  assert.ok(await atBottom(page), 'the timeline is scrolled to its end')
+  assert.ok(await inWindow(page, messageByText(page, 'message 60 ')), 'the newest message is in view')
+  assert.ok(await inWindow(page, composer(page).send), 'the composer is in view')
+  const pageScroll = await page.evaluate(() => document.scrollingElement.scrollHeight - window.innerHeight)
+  assert.ok(pageScroll <= 0, `the page itself does not scroll (${pageScroll} px)`)
+  await shot(page, 'desktop')
+  assert.deepEqual(problemsExcept(person), [])
+  await person.close()
+})
+
+test('a live message waits below a reader who scrolled up ("New messages below"), and follows one at the bottom', async () => {
+  const { person, page, slug, elsewhere } = await personInRoomWith(60)
+  await page.goto(`/rooms/${slug}`)
+  await live(page)
+  const newBelow = page.getByRole('button', { name: /New messages below/ })
+  assert.equal(await newBelow.isVisible(), false)
+
+  // scrolled up to the middle: the view stays where it is
+  const middle = await timeline(page).evaluate((t) => (t.scrollTop = Math.round((t.scrollHeight - t.clientHeight) / 2)))
+  await page.waitForTimeout(100)
+  await postMessage(elsewhere, slug, 'while you were reading')
+  await messageByText(page, 'while you were reading').waitFor({ state: 'attached' })
+  await newBelow.waitFor()
+  assert.equal((await scrollState(page)).top, middle, 'the view did not move')
+  await shot(page, 'new-below')
+
+  // the button goes to the newest, and from there new messages are followed
+  await newBelow.click()
+  await page.waitForFunction(() => { const t = document.getElementById('timeline'); return t.scrollHeight - t.clientHeight - t.scrollTop <= 2 })
+  assert.equal(await newBelow.isVisible(), false)
+  await postMessage(elsewhere, slug, 'and one more at the bottom')
+  await messageByText(page, 'and one more at the bottom').waitFor()
+  await page.waitForFunction(() => { const t = document.getElementById('timeline'); return t.scrollHeight - t.clientHeight - t.scrollTop <= 2 })
+  assert.ok(await inWindow(page, messageByText(page, 'and one more at the bottom')))
+  assert.equal(await newBelow.isVisible(), false)
+
+  // the reader's own post brings them down too
+  await timeline(page).evaluate((t) => (t.scrollTop = 500))
+  await composer(page).textarea.fill('my own words')
+  await page.keyboard.press('Enter')
+  await messageByText(page, 'my own words').waitFor()
+  await page.waitForFunction(() => { const t = document.getElementById('timeline'); return t.scrollHeight - t.clientHeight - t.scrollTop <= 2 })
+  assert.deepEqual(problemsExcept(person), [])
+  await person.close()
+})
+
+test('scrolling to the top puts the older messages above without moving the ones in view', async () => {
+  const { person, page, slug } = await personInRoomWith(75)
+  await page.goto(`/rooms/${slug}`)
+  assert.equal(await page.locator('#messages > li.message').count(), 50)
+  const oldestShown = messageByText(page, 'message 26 ')
+  const older = page.locator('.older a')
+  assert.match(await older.getAttribute('href'), new RegExp(`^/rooms/${slug}\\?before=\\d+$`), 'the plain link stays for pages without JavaScript')
+
+  await timeline(page).evaluate((t) => (t.scrollTop = 0))
+  await page.waitForFunction(() => document.querySelectorAll('#messages > li.message').length === 75)
+  const before = (await oldestShown.boundingBox()).y
+  await page.waitForTimeout(200)
+  // the older link was above it and is gone (nothing older is left); everything else came in above
+  const after = (await oldestShown.boundingBox()).y
+  assert.ok(await older.count() === 0, 'no older messages are left')
+  assert.ok(Math.abs(after - before) <= 1, `the message in view stayed (${before} -> ${after})`)
+  const numbers = await page.locator('#messages > li.message').evaluateAll((lis) => lis.map((li) => Number(li.dataset.number)))
+  assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b), 'in order')
+  assert.equal(new Set(numbers).size, 75, 'no repeats')
+  assert.ok((await scrollState(page)).top > 0, 'the view is not thrown to the top')
+  assert.deepEqual(problemsExcept(person), [])
+  await person.close()
+})
+
+test('the view does not jump when the older messages come in', async () => {
+  const { person, page, slug } = await personInRoomWith(110)
+  await page.goto(`/rooms/${slug}`)
+  // near the top (the fetch starts) and where one message is, read before the answer can come
+  const [number, y] = await timeline(page).evaluate((t) => {
+    t.scrollTop = 150
+    const shown = document.getElementById('messages').children[2]
+    return [shown.dataset.number, shown.getBoundingClientRect().y]
+  })
+  await page.waitForFunction(() => document.querySelectorAll('#messages > li.message').length === 100)
+  await page.waitForTimeout(100)
+  const still = page.locator(`#messages > li.message[data-number="${number}"]`)
+  assert.ok(Math.abs((await still.boundingBox()).y - y) <= 1, `the message in view stayed (${y} -> ${(await still.boundingBox()).y})`)
+  assert.equal(await page.locator('.older a').count(), 1, 'an older page is still left')
+  await person.close()
+})
+
+test('the sidebar lists my rooms, marks this one, and switches rooms without the rooms page', async () => {
+  const person = await signedInPerson(browser, server)
+  const { page } = person
+  await page.setViewportSize(DESKTOP)
+  const first = await createRoomInBrowser(person, { name: `first-${uniqueName('r').slice(2)}` })
+  const second = await createRoomInBrowser(person, { name: `second-${uniqueName('r').slice(2)}` })
+  const sidebar = page.getByRole('navigation', { name: 'Your rooms' })
+  await sidebar.waitFor()
+  const listed = await sidebar.locator('.my-rooms a:not(.all-rooms)').evaluateAll((as) => as.map((a) => a.getAttribute('href')))
+  assert.ok(listed.includes(`/rooms/${first}`) && listed.includes(`/rooms/${second}`), listed.join(' '))
+  assert.equal(await sidebar.locator('[aria-current="page"]').getAttribute('href'), `/rooms/${second}`)
+
+  await Promise.all([page.waitForURL(`**/rooms/${first}`), sidebar.locator(`a[href="/rooms/${first}"]`).click()])
+  assert.equal(await sidebar.locator('[aria-current="page"]').getAttribute('href'), `/rooms/${first}`)
+  assert.equal(await page.locator('.rooms-menu').isVisible(), false, 'no menu on a wide screen')
+  assert.deepEqual(problemsExcept(person), [])
+  await person.close()
+})
+
+test('on a phone nothing overflows sideways, the rooms are a menu, and what is tapped is at least 44 px', async () => {
+  const { person, page, slug } = await personInRoomWith(55, PHONE)
+  const other = await createRoomInBrowser(person)
+  await page.goto(`/rooms/${slug}`)
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  assert.ok(overflow <= 0, `no sideways scrolling (${overflow} px too wide)`)
+  assert.equal(await page.getByRole('navigation', { name: 'Your rooms' }).isVisible(), false, 'no sidebar')
+  assert.ok(await inWindow(page, composer(page).send), 'the composer is in view')
+  assert.notEqual(await page.evaluate(() => document.activeElement?.tagName), 'TEXTAREA', 'no keyboard pops up on its own')
+  await shot(page, 'phone')
+
+  const menu = page.locator('.rooms-menu')
+  const summary = menu.locator('summary')
+  assert.ok((await summary.boundingBox()).height >= 44)
+  await summary.click()
+  const link = menu.locator(`a[href="/rooms/${other}"]`)
+  await link.waitFor()
+  assert.ok((await link.boundingBox()).height >= 44)
+  assert.ok((await composer(page).send.boundingBox()).height >= 44)
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the open menu fits too')
+  await shot(page, 'phone-menu')
+  await Promise.all([page.waitForURL(`**/rooms/${other}`), link.click()])
+  assert.deepEqual(problemsExcept(person), [])
+  await person.close()
+})
+
+test('dark mode follows the system setting', async () => {
+  const { person, page, slug } = await personInRoomWith(8)
+  await page.goto(`/rooms/${slug}`)
+  const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
+  const light = await background()
+  await page.emulateMedia({ colorScheme: 'dark' })
+  const dark = await background()
+  assert.notEqual(dark, light)
+  const [r, g, b] = dark.match(/\d+/g).map(Number)
+  assert.ok(r + g + b < 150, `a dark background (${dark})`)
+  await shot(page, 'dark')
+  await person.close()
+})
+
+test("a message's actions show on hover or when the keyboard reaches them", async () => {
+  const { person, page, slug } = await personInRoomWith(3)
+  await page.goto(`/rooms/${slug}`)
+  const item = messageByText(page, 'message 2 ')
+  const actions = item.locator('.message-actions')
+  const opacity = () => actions.evaluate((el) => getComputedStyle(el).opacity)
+  await page.mouse.move(0, 0)
+  assert.equal(await opacity(), '0')
+  await item.hover()
+  assert.equal(await opacity(), '1')
+  await page.mouse.move(0, 0)
+  await item.locator('.permalink').focus()
+  await page.keyboard.press('Tab')
+  assert.equal(await item.locator('.edit-action').evaluate((el) => el === document.activeElement), true)
+  assert.equal(await opacity(), '1')
+  const ring = await item.locator('.edit-action').evaluate((el) => getComputedStyle(el).outlineStyle)
+  assert.notEqual(ring, 'none', 'a visible focus ring')
+  await person.close()
+})
