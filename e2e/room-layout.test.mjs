@@ -8,8 +8,8 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { startServer } from '../tests/helpers/server.mjs'
-import { Visitor, postMessage } from '../tests/helpers/browserless.mjs'
-import { PASSWORD, withBrowser, signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept, uniqueName } from './helpers/browser.mjs'
+import { Visitor, postMessage, PASSWORD, uniqueName } from '../tests/helpers/browserless.mjs'
+import { withBrowser, signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
 
 const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
