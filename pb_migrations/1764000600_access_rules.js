@@ -1,7 +1,7 @@
 /// PocketBase's API rules say what src/chat/policy.ts says, written once here: mayRead for the
 /// room and for what is in it (memberships, messages, room events), mayPost for creating a message
 /// (as oneself). Edits, deletes and memberships change only through Hearth's pages, which ask the
-/// policy. tests/integration/policy.test.mjs checks the two agree for every role.
+/// policy. tests/integration/chat/policy.test.mjs checks the two agree for every role.
 migrate((app) => {
   const signedIn = '@request.auth.id != "" && @request.auth.collectionName = "users"'
   const mayRead = (room) => `${signedIn} && (${room}kind = "public" || ${room}memberships_via_room.user ?= @request.auth.id)`

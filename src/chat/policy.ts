@@ -1,6 +1,6 @@
 // Who may do what in a room: the one place that decides. Pages, the subscribe route, the relay's
 // audience at send time and the personalising /me/style.css all ask here. PocketBase's API rules
-// (pb_migrations) say the same in its filter language, and tests/integration/policy.test.mjs
+// (pb_migrations) say the same in its filter language, and tests/integration/chat/policy.test.mjs
 // proves the two agree for every role.
 
 export type Role = 'owner' | 'member' | ''

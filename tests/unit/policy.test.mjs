@@ -1,5 +1,5 @@
 // The access policy (src/chat/policy.ts) as a table: each role in each kind of room, and what it
-// may do. tests/integration/policy.test.mjs checks that PocketBase's API rules and the pages agree.
+// may do. tests/integration/chat/policy.test.mjs checks that PocketBase's API rules and the pages agree.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { importSource } from '../helpers/compile.mjs'

@@ -2,10 +2,10 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { startServer } from '../helpers/server.mjs'
-import { signUp, createRoom, postMessage, apiToken, uniqueName } from '../helpers/browserless.mjs'
-import { fieldError, messageIds } from '../helpers/markup.mjs'
-import { api, roomIdOf } from '../helpers/admin.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { signUp, createRoom, postMessage, apiToken, uniqueName } from '../../helpers/browserless.mjs'
+import { fieldError, messageIds } from '../../helpers/markup.mjs'
+import { api, roomIdOf } from '../../helpers/admin.mjs'
 
 let server
 // the same three people throughout (sign-ups are slow); each test makes its own rooms

@@ -3,10 +3,10 @@
 // field is proved here from a fixture page calling it directly, in the real binary.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../helpers/server.mjs'
-import { signUp, createRoom } from '../helpers/browserless.mjs'
-import { Subscriber } from '../helpers/sse.mjs'
-import { liveAttributes } from '../helpers/markup.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { signUp, createRoom } from '../../helpers/browserless.mjs'
+import { Subscriber } from '../../helpers/sse.mjs'
+import { liveAttributes } from '../../helpers/markup.mjs'
 
 // Each publish puts its recipient count in the page. The ordered ones use a room of their own
 // (so no real room history is involved) and go out as positions 1, 3, 2.

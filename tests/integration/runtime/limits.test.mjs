@@ -4,10 +4,10 @@
 // of 30). Every request here comes from 127.0.0.1, so each per-IP limit gets a server of its own.
 import { test, before, after, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../helpers/server.mjs'
-import { Visitor, signUp, createRoom, postMessage, apiToken, uniqueName, nonce, PASSWORD } from '../helpers/browserless.mjs'
-import { messageIds, fieldError, bodyText } from '../helpers/markup.mjs'
-import { api, roomIdOf, userIdOf } from '../helpers/admin.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { Visitor, signUp, createRoom, postMessage, apiToken, uniqueName, nonce, PASSWORD } from '../../helpers/browserless.mjs'
+import { messageIds, fieldError, bodyText } from '../../helpers/markup.mjs'
+import { api, roomIdOf, userIdOf } from '../../helpers/admin.mjs'
 
 const DEFAULTS = {
   HEARTH_LIMIT_POSTS: '', HEARTH_LIMIT_SIGNUPS: '', HEARTH_LIMIT_FAILED_LOGINS: '', HEARTH_LIMIT_EDITS: '',

@@ -7,10 +7,10 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { EventSource } from 'eventsource'
 import PocketBase from 'pocketbase'
-import { startServer } from '../helpers/server.mjs'
-import { signUp, apiToken, postMessage } from '../helpers/browserless.mjs'
-import { liveAttributes } from '../helpers/markup.mjs'
-import { RawSse, apiRealtimeSubscribe } from '../helpers/sse.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { signUp, apiToken, postMessage } from '../../helpers/browserless.mjs'
+import { liveAttributes } from '../../helpers/markup.mjs'
+import { RawSse, apiRealtimeSubscribe } from '../../helpers/sse.mjs'
 
 let server, visitor, token, lobbyTopic, conn
 before(async () => {

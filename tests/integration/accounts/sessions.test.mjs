@@ -4,11 +4,11 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startServer } from '../helpers/server.mjs'
-import { api } from '../helpers/admin.mjs'
-import { Visitor, signUp, logIn, apiToken, PASSWORD } from '../helpers/browserless.mjs'
-import { Subscriber } from '../helpers/sse.mjs'
-import { liveAttributes } from '../helpers/markup.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { api } from '../../helpers/admin.mjs'
+import { Visitor, signUp, logIn, apiToken, PASSWORD } from '../../helpers/browserless.mjs'
+import { Subscriber } from '../../helpers/sse.mjs'
+import { liveAttributes } from '../../helpers/markup.mjs'
 
 const IDLE_SECONDS = 4
 let server

@@ -3,8 +3,8 @@
 // another keeps closed.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServerWithSuperuser, api, roomIdOf } from '../helpers/admin.mjs'
-import { Visitor, signUp, createRoom, postMessage, apiToken } from '../helpers/browserless.mjs'
+import { startServerWithSuperuser, api, roomIdOf } from '../../helpers/admin.mjs'
+import { Visitor, signUp, createRoom, postMessage, apiToken } from '../../helpers/browserless.mjs'
 
 // A fixture page that asks the policy itself, for whoever is signed in (or a guest).
 const ASK = `<%

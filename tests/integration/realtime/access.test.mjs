@@ -4,10 +4,10 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startServer } from '../helpers/server.mjs'
-import { Visitor, signUp, createRoom, postMessage, apiToken, rawPost, uniqueText as unique } from '../helpers/browserless.mjs'
-import { RawSse, apiRealtimeSubscribe } from '../helpers/sse.mjs'
-import { liveAttributes, idOf } from '../helpers/markup.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { Visitor, signUp, createRoom, postMessage, apiToken, rawPost, uniqueText as unique } from '../../helpers/browserless.mjs'
+import { RawSse, apiRealtimeSubscribe } from '../../helpers/sse.mjs'
+import { liveAttributes, idOf } from '../../helpers/markup.mjs'
 
 let server
 let owner, member, stranger, otherRoomMember, removed, newcomer

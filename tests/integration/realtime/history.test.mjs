@@ -4,10 +4,10 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startServerWithSuperuser, api, roomIdOf } from '../helpers/admin.mjs'
-import { Visitor, signUp, createRoom, postMessage, apiToken, uniqueText as unique } from '../helpers/browserless.mjs'
-import { LiveTab } from '../helpers/sse.mjs'
-import { liveAttributes } from '../helpers/markup.mjs'
+import { startServerWithSuperuser, api, roomIdOf } from '../../helpers/admin.mjs'
+import { Visitor, signUp, createRoom, postMessage, apiToken, uniqueText as unique } from '../../helpers/browserless.mjs'
+import { LiveTab } from '../../helpers/sse.mjs'
+import { liveAttributes } from '../../helpers/markup.mjs'
 
 // Faults injected after the message (and, when this hook runs outside Hearth's, its event) is
 // written, still inside the save's transaction.

@@ -3,10 +3,10 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startServer } from '../helpers/server.mjs'
-import { Visitor, signUp, createRoom, postMessage, uniqueText as unique } from '../helpers/browserless.mjs'
-import { Subscriber } from '../helpers/sse.mjs'
-import { liveAttributes, idOf, messageEvents } from '../helpers/markup.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { Visitor, signUp, createRoom, postMessage, uniqueText as unique } from '../../helpers/browserless.mjs'
+import { Subscriber } from '../../helpers/sse.mjs'
+import { liveAttributes, idOf, messageEvents } from '../../helpers/markup.mjs'
 
 // A fixture page that publishes n events in a room through sseSend, the one way Hearth publishes
 // (each recorded in the room's history), so a history longer than the replay limit takes one

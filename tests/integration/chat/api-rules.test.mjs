@@ -1,9 +1,9 @@
 // PocketBase's REST API shows and allows exactly what Hearth's pages do, and nothing more.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { signUp, createRoom, postMessage, apiToken } from '../helpers/browserless.mjs'
-import { messageIds } from '../helpers/markup.mjs'
-import { startServerWithSuperuser, api, userIdOf, roomIdOf } from '../helpers/admin.mjs'
+import { signUp, createRoom, postMessage, apiToken } from '../../helpers/browserless.mjs'
+import { messageIds } from '../../helpers/markup.mjs'
+import { startServerWithSuperuser, api, userIdOf, roomIdOf } from '../../helpers/admin.mjs'
 
 let server
 let owner, member, outsider

@@ -2,10 +2,10 @@
 // session, where redirects may lead, and which files are never served.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { signUp, createRoom, Visitor, apiToken, nonce, sessionCookieLine, PASSWORD, uniqueName } from '../helpers/browserless.mjs'
-import { messageIds } from '../helpers/markup.mjs'
-import { startServerWithSuperuser, api, userIdOf } from '../helpers/admin.mjs'
-import { startMailbox, decodeQuotedPrintable } from '../helpers/mailbox.mjs'
+import { signUp, createRoom, Visitor, apiToken, nonce, sessionCookieLine, PASSWORD, uniqueName } from '../../helpers/browserless.mjs'
+import { messageIds } from '../../helpers/markup.mjs'
+import { startServerWithSuperuser, api, userIdOf } from '../../helpers/admin.mjs'
+import { startMailbox, decodeQuotedPrintable } from '../../helpers/mailbox.mjs'
 
 let server
 let mailbox

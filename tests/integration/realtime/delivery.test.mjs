@@ -3,10 +3,10 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startServer } from '../helpers/server.mjs'
-import { signUp, createRoom, postMessage, uniqueText as unique } from '../helpers/browserless.mjs'
-import { RawSse, Subscriber } from '../helpers/sse.mjs'
-import { liveAttributes, messageEvents, messageNumbers, idOf, dataNumberOf } from '../helpers/markup.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { signUp, createRoom, postMessage, uniqueText as unique } from '../../helpers/browserless.mjs'
+import { RawSse, Subscriber } from '../../helpers/sse.mjs'
+import { liveAttributes, messageEvents, messageNumbers, idOf, dataNumberOf } from '../../helpers/markup.mjs'
 
 let server
 let users // five signed-up people, shared by the tests (signing up is the slow part)

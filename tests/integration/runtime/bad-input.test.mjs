@@ -3,8 +3,8 @@
 // JSON route), and nothing is logged as a server error. Malformed URLs get 4xx or are read leniently.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { signUp, createRoom, postMessage, rawPost, nonce, PASSWORD } from '../helpers/browserless.mjs'
-import { startServer } from '../helpers/server.mjs'
+import { signUp, createRoom, postMessage, rawPost, nonce, PASSWORD } from '../../helpers/browserless.mjs'
+import { startServer } from '../../helpers/server.mjs'
 
 let server
 let owner, member

@@ -2,9 +2,9 @@
 // every message shows its author's unique @username, and avatars rarely coincide.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { Visitor, signUp, postMessage, uniqueName, PASSWORD } from '../helpers/browserless.mjs'
-import { startServerWithSuperuser, api } from '../helpers/admin.mjs'
-import { fieldError, messageItem } from '../helpers/markup.mjs'
+import { Visitor, signUp, postMessage, uniqueName, PASSWORD } from '../../helpers/browserless.mjs'
+import { startServerWithSuperuser, api } from '../../helpers/admin.mjs'
+import { fieldError, messageItem } from '../../helpers/markup.mjs'
 
 let server
 before(async () => { server = await startServerWithSuperuser({ env: { HEARTH_LIMIT_SIGNUPS: '1000/3600' } }) })

@@ -4,9 +4,9 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startServer } from '../helpers/server.mjs'
-import { signUp } from '../helpers/browserless.mjs'
-import { RawSse, apiRealtimeSubscribe } from '../helpers/sse.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { signUp } from '../../helpers/browserless.mjs'
+import { RawSse, apiRealtimeSubscribe } from '../../helpers/sse.mjs'
 
 let server
 before(async () => {

@@ -4,11 +4,11 @@
 // copy of pb_hooks with fixture pages. Also the relay's keep-alive, with a short interval.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../helpers/server.mjs'
-import { signUp, createRoom, apiToken } from '../helpers/browserless.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { signUp, createRoom, apiToken } from '../../helpers/browserless.mjs'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { RawSse, apiRealtimeSubscribe } from '../helpers/sse.mjs'
-import { liveAttributes } from '../helpers/markup.mjs'
+import { RawSse, apiRealtimeSubscribe } from '../../helpers/sse.mjs'
+import { liveAttributes } from '../../helpers/markup.mjs'
 
 const LOAD = `module.exports = (ctx) => ({ room: ctx.rooms.openRoom(ctx.requireUser(), ctx.params.slug).room })\n`
 

@@ -1,10 +1,10 @@
 // Sign-up, log-in and log-out as people see them: the forms, their errors, and the session cookie.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../helpers/server.mjs'
-import { Visitor, signUp, uniqueName, apiToken, sessionCookieLine, PASSWORD } from '../helpers/browserless.mjs'
-import { fieldError, inputTag } from '../helpers/markup.mjs'
-import { api } from '../helpers/admin.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { Visitor, signUp, uniqueName, apiToken, sessionCookieLine, PASSWORD } from '../../helpers/browserless.mjs'
+import { fieldError, inputTag } from '../../helpers/markup.mjs'
+import { api } from '../../helpers/admin.mjs'
 
 let server
 // alice is shared by the tests that leave her signed in; tests that log out sign up someone new

@@ -2,10 +2,10 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
-import { startServer } from '../helpers/server.mjs'
-import { signUp } from '../helpers/browserless.mjs'
-import { Subscriber } from '../helpers/sse.mjs'
-import { liveAttributes } from '../helpers/markup.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { signUp } from '../../helpers/browserless.mjs'
+import { Subscriber } from '../../helpers/sse.mjs'
+import { liveAttributes } from '../../helpers/markup.mjs'
 
 let server
 before(async () => {

@@ -2,8 +2,8 @@
 // static files keep their own caching.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { signUp, createRoom, postMessage, Visitor, nonce } from '../helpers/browserless.mjs'
-import { startServer } from '../helpers/server.mjs'
+import { signUp, createRoom, postMessage, Visitor, nonce } from '../../helpers/browserless.mjs'
+import { startServer } from '../../helpers/server.mjs'
 
 let server
 let v

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startServerWithSuperuser, api, roomIdOf, userIdOf } from '../helpers/admin.mjs'
-import { signUp, createRoom, postMessage } from '../helpers/browserless.mjs'
-import { Subscriber } from '../helpers/sse.mjs'
-import { liveAttributes } from '../helpers/markup.mjs'
+import { startServerWithSuperuser, api, roomIdOf, userIdOf } from '../../helpers/admin.mjs'
+import { signUp, createRoom, postMessage } from '../../helpers/browserless.mjs'
+import { Subscriber } from '../../helpers/sse.mjs'
+import { liveAttributes } from '../../helpers/markup.mjs'
 
 let server
 let alice, bob

@@ -2,9 +2,9 @@
 // proxy's X-Forwarded-Proto is believed (only through a proxy PocketBase is told to trust).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { signUp, createRoom, Visitor, nonce, sessionCookieLine, PASSWORD } from '../helpers/browserless.mjs'
-import { messageIds } from '../helpers/markup.mjs'
-import { startServerWithSuperuser, api } from '../helpers/admin.mjs'
+import { signUp, createRoom, Visitor, nonce, sessionCookieLine, PASSWORD } from '../../helpers/browserless.mjs'
+import { messageIds } from '../../helpers/markup.mjs'
+import { startServerWithSuperuser, api } from '../../helpers/admin.mjs'
 
 let server
 let v

@@ -1,9 +1,9 @@
 // Rooms: the lobby, the room list, creating rooms, and who may see which room.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../helpers/server.mjs'
-import { Visitor, signUp, createRoom, uniqueName } from '../helpers/browserless.mjs'
-import { fieldError, inputTag } from '../helpers/markup.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { Visitor, signUp, createRoom, uniqueName } from '../../helpers/browserless.mjs'
+import { fieldError, inputTag } from '../../helpers/markup.mjs'
 
 let server
 // the same two people throughout (sign-ups are slow); each test makes its own rooms

@@ -1,10 +1,10 @@
 // Messages: posting (form and htmx), the one-time token, editing, deleting, and older pages.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../helpers/server.mjs'
-import { signUp, createRoom, postMessage, nonce } from '../helpers/browserless.mjs'
-import { fieldError, messageIds, messageItem, composerForm, bodyText, nonceOf, dataNumberOf } from '../helpers/markup.mjs'
-import { userIdOf } from '../helpers/admin.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { signUp, createRoom, postMessage, nonce } from '../../helpers/browserless.mjs'
+import { fieldError, messageIds, messageItem, composerForm, bodyText, nonceOf, dataNumberOf } from '../../helpers/markup.mjs'
+import { userIdOf } from '../../helpers/admin.mjs'
 
 let server
 // the same three people throughout (sign-ups are slow); each test makes its own rooms

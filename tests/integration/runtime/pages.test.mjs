@@ -2,10 +2,10 @@
 // stylesheet, static files, and PocketBase's own dashboard and API beside Hearth's pages.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../helpers/server.mjs'
-import { Visitor, signUp, createRoom } from '../helpers/browserless.mjs'
-import { userIdOf, roomIdOf } from '../helpers/admin.mjs'
-import { title } from '../helpers/markup.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { Visitor, signUp, createRoom } from '../../helpers/browserless.mjs'
+import { userIdOf, roomIdOf } from '../../helpers/admin.mjs'
+import { title } from '../../helpers/markup.mjs'
 
 let server
 // the same two people throughout (sign-ups are slow)

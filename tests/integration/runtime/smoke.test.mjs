@@ -1,8 +1,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../helpers/server.mjs'
-import { signUp, createRoom, postMessage } from '../helpers/browserless.mjs'
-import { messageIds } from '../helpers/markup.mjs'
+import { startServer } from '../../helpers/server.mjs'
+import { signUp, createRoom, postMessage } from '../../helpers/browserless.mjs'
+import { messageIds } from '../../helpers/markup.mjs'
 
 let server
 before(async () => { server = await startServer() })
