@@ -5,7 +5,7 @@ PB := bin/pocketbase
 ADDR ?= 127.0.0.1:8090
 DATA ?= pb_data
 PB_DIRS = --dir $(DATA) --hooksDir pb_hooks --migrationsDir pb_migrations --publicDir pb_public
-SOURCES := $(shell find src -type f) package.json
+SOURCES := $(shell find src -type f) package.json $(wildcard pb_public/hearth*.js)
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: all run dev build test gotest typecheck unit integration e2e bench chromium superuser clean
@@ -74,4 +74,4 @@ bin/bench-reader: bench/reader/main.go bench/reader/go.mod
 	cd bench/reader && CGO_ENABLED=0 go build -trimpath -o ../../bin/bench-reader .
 
 clean:
-	rm -rf bin pb_hooks/hearth pb_hooks/hearth.pb.js pb_public/vendor
+	rm -rf bin pb_hooks/hearth pb_hooks/hearth.pb.js pb_public/vendor pb_public/min

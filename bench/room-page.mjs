@@ -30,7 +30,7 @@ try {
   const setup = await setupRoom(server, { readers: 0 })
   await fill(server, setup, 50)
   const pagePath = `/rooms/${setup.slug}`
-  const apiPath = `/api/collections/messages/records?filter=${encodeURIComponent(`(room='${setup.roomId}')`)}&sort=-seq&perPage=50&expand=author`
+  const apiPath = `/api/collections/messages/records?filter=${encodeURIComponent(`(room='${setup.roomId}')`)}&sort=-number&perPage=50&expand=author`
   const systems = {
     hearth: { path: pagePath, headers: { Cookie: setup.poster.cookie, Accept: 'text/html' } },
     pb: { path: apiPath, headers: { Authorization: `Bearer ${setup.poster.token}`, Accept: 'application/json' } },

@@ -24,7 +24,7 @@ onRecordUpdate((e) => {
 // Every change in a room is rendered once and recorded as the room's next event in the change's
 // own transaction (the execute hooks run inside one: src/server/roomtx), whichever way it was made
 // (Hearth's pages, PocketBase's REST API or dashboard). The event reaches the relay only after
-// the commit (after-success hooks), so no browser sees a change the database does not keep.
+// the commit (src/server/relay/committed.go), so no browser sees a change the database does not keep.
 onRecordCreateExecute((e) => {
   const hearth = require(`${__hooks}/hearth/hearth.js`)
   hearth.numberMessage(e.app, e.record)
@@ -51,21 +51,6 @@ onRecordDeleteExecute((e) => {
   e.next()
   require(`${__hooks}/hearth/hearth.js`).broadcasts.memberLeft(e.app, e.record)
 }, 'memberships')
-
-onRecordAfterCreateSuccess((e) => {
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.committed(e.app, e.record)
-  e.next()
-}, 'messages', 'memberships')
-
-onRecordAfterUpdateSuccess((e) => {
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.committed(e.app, e.record)
-  e.next()
-}, 'messages')
-
-onRecordAfterDeleteSuccess((e) => {
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.committed(e.app, e.record)
-  e.next()
-}, 'messages', 'memberships')
 
 cronAdd('hearth-prune-history', '17 * * * *', () => {
   require(`${__hooks}/hearth/hearth.js`).pruneHistory($app)

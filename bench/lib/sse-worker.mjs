@@ -52,8 +52,8 @@ function onEvent(conn, name, data, t) {
   events++
   const m = MARK.exec(data)
   if (seqCheck) {
-    // Hearth's envelope ends with "seq":N}; PocketBase's record JSON has the message's "seq":N
-    const sm = mode !== 'pb' ? /"seq":(\d+)\}$/.exec(data) : /"seq":(\d+)/.exec(data)
+    // Hearth's envelope {html, seq, id} has one unescaped "seq":N; PocketBase's record JSON has the message's "number":N
+    const sm = mode !== 'pb' ? /"seq":(\d+)[,}]/.exec(data) : /"number":(\d+)/.exec(data)
     const seq = sm ? Number(sm[1]) : -1
     if (conn.firstSeq === undefined) conn.firstSeq = seq
     else if (seq === conn.lastSeq) conn.dups++

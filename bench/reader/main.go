@@ -489,23 +489,18 @@ func mark(data string) (k int64, t float64, ok bool) {
 	}
 }
 
-// seqOf reads Hearth's envelope position (`"seq":N}` at the end) or PocketBase's record `"seq":N`.
+// seqOf reads Hearth's envelope position (its last `"seq":N`: the html before it is a JSON string,
+// whose quotes are escaped) or the number of PocketBase's record, `"number":N`.
 func seqOf(data string, pb bool) int64 {
+	key, at := `"seq":`, strings.LastIndex(data, `"seq":`)
 	if pb {
-		i := strings.Index(data, `"seq":`)
-		if i < 0 {
-			return -1
-		}
-		return leadingInt(data[i+6:])
+		key = `"number":`
+		at = strings.Index(data, key)
 	}
-	if !strings.HasSuffix(data, "}") {
+	if at < 0 {
 		return -1
 	}
-	i := strings.LastIndex(data, `"seq":`)
-	if i < 0 || strings.IndexByte(data[i+6:len(data)-1], ',') >= 0 {
-		return -1
-	}
-	return leadingInt(data[i+6:])
+	return leadingInt(data[at+len(key):])
 }
 
 func leadingInt(s string) int64 {

@@ -1,21 +1,19 @@
 // What each change in a room shows to everyone reading it: rendered once, from the partials the
 // room page uses, and recorded as the room's next event in the change's own transaction. Called
-// from record hooks, so a change made through PocketBase's REST API or dashboard is broadcast too:
-// the execute hooks record (inside the transaction, see src/server/roomtx) and the after-success
-// hooks hand the event to the relay once it has committed.
+// from the record execute hooks, which run inside that transaction (src/server/roomtx), so a
+// change made through PocketBase's REST API or dashboard is broadcast too. The events are left on
+// the record; the relay takes them right after the commit (src/server/relay/committed.go).
 import { renderPartial } from '../runtime/partials'
-import { forget, type RoomEvent } from '../realtime/history'
-import { sseSend, handOver, notifyPerson } from '../realtime/publish'
-import { standingIn, mayRead } from './policy'
+import { forget } from '../realtime/history'
+import { sseSend, personalEvent } from '../realtime/publish'
 import { roomTopic } from '../realtime/topics'
 import * as fragments from './fragments'
 import { roomOf } from './rooms'
 import { countOf } from './members'
+import { standingIn, mayRead } from './policy'
 
-/** The record field (never stored: not in the collection) that carries its event to after-success. */
-const PENDING = 'hearthPendingEvent'
-/** Likewise, for the notice to a person who lost the room (see memberLeft). */
-const PENDING_NOTICE = 'hearthPendingNotice'
+/** The record field (never stored: no collection has it) the relay reads after the commit. */
+const PENDING = 'hearthPendingEvents'
 
 function findOrNull(app: any, collection: string, id: string): any | null {
   try {
@@ -25,56 +23,46 @@ function findOrNull(app: any, collection: string, id: string): any | null {
   }
 }
 
-function remember(record: any, event: RoomEvent): void {
-  record.set(PENDING, JSON.stringify(event))
+// Leaves an event for the relay to hand over once the change's transaction has committed.
+function later(record: any, relayEvent: RelayEvent | null): void {
+  if (!relayEvent) return
+  const raw = record.get(PENDING)
+  const events: RelayEvent[] = typeof raw === 'string' && raw ? JSON.parse(raw) : []
+  events.push(relayEvent)
+  record.set(PENDING, JSON.stringify(events))
 }
 
 /** messageSaved records a new or edited message's event; an edit blanks the old text in earlier events. */
 export function messageSaved(tx: any, record: any): void {
   const room = findOrNull(tx, 'rooms', record.getString('room'))
   if (!room) return
-  const event = sseSend(tx, roomTopic(room.id), fragments.render(tx, record), { subject: record.id }).event!
-  forget(tx, room.id, record.id, event.id)
-  remember(record, event)
+  const sent = sseSend(tx, roomTopic(room.id), fragments.render(tx, record), { subject: record.id })
+  forget(tx, room.id, record.id, sent.event!.id)
+  later(record, sent.pending)
 }
 
 /** messageDeleted records the removal; no event keeps the deleted text. */
 export function messageDeleted(tx: any, record: any): void {
   const room = findOrNull(tx, 'rooms', record.getString('room'))
   if (!room) return
-  const event = sseSend(tx, roomTopic(room.id), renderPartial('message-removed', { id: record.id }), { subject: record.id }).event!
-  forget(tx, room.id, record.id, event.id)
-  remember(record, event)
+  const sent = sseSend(tx, roomTopic(room.id), renderPartial('message-removed', { id: record.id }), { subject: record.id })
+  forget(tx, room.id, record.id, sent.event!.id)
+  later(record, sent.pending)
 }
 
 export function membersChanged(tx: any, record: any): void {
   const room = findOrNull(tx, 'rooms', record.getString('room'))
   if (!room) return
-  remember(record, sseSend(tx, roomTopic(room.id), renderPartial('member-count', { room: roomOf(room, ''), count: countOf(room.id, tx) })).event!)
+  later(record, sseSend(tx, roomTopic(room.id), renderPartial('member-count', { room: roomOf(room, ''), count: countOf(room.id, tx) })).pending)
 }
 
 /**
  * memberLeft records the new member count; someone who can no longer read the room (a private
- * room's member removed) is also told, at once, in their open tabs (see committed).
+ * room's member removed) is also told, at once, in their open tabs.
  */
 export function memberLeft(tx: any, record: any): void {
   membersChanged(tx, record)
   const room = findOrNull(tx, 'rooms', record.getString('room'))
   if (!room || mayRead(standingIn(room, record.getString('user'), tx))) return
-  record.set(PENDING_NOTICE, JSON.stringify({ room: room.id, user: record.getString('user') }))
-}
-
-/** committed hands a change's recorded event to the relay; called after its transaction committed. */
-export function committed(app: any, record: any): void {
-  const pending = record.get(PENDING)
-  if (typeof pending === 'string' && pending) {
-    record.set(PENDING, '')
-    handOver(app, JSON.parse(pending))
-  }
-  const notice = record.get(PENDING_NOTICE)
-  if (typeof notice === 'string' && notice) {
-    record.set(PENDING_NOTICE, '')
-    const { room, user } = JSON.parse(notice)
-    notifyPerson(app, roomTopic(room), user, renderPartial('room-closed', {}))
-  }
+  later(record, personalEvent(roomTopic(room.id), record.getString('user'), renderPartial('room-closed', {})))
 }

@@ -4,7 +4,7 @@
 // Delivery goes through $relay, Hearth's Go binding (src/server/relay), because PocketBase's own
 // client.send blocks on a client that stops reading. Payloads are JSON: a newline in the HTML can
 // never break the SSE stream.
-import { roomOfTopic, roomTopic } from './topics'
+import { roomOfTopic } from './topics'
 import { recordRoomEvent, type RoomEvent } from './history'
 import { audience as roomAudience } from '../chat/policy'
 
@@ -27,9 +27,13 @@ export interface SendOptions {
   subject?: string
 }
 
-/** Sent is what sseSend did: the recorded event (to hand over after the commit) and who got it. */
+/**
+ * Sent is what sseSend did: in a transaction, the recorded event and, ready for the relay with
+ * its audience, what to hand over once the transaction commits; otherwise who got it.
+ */
 export interface Sent {
   event: RoomEvent | null
+  pending: RelayEvent | null
   recipients: number
 }
 
@@ -38,55 +42,53 @@ export interface Sent {
  *  - With a filter it is an ephemeral signal: sent now, to the room's readers the filter admits,
  *    with no position, and never replayed (a filtered event cannot be shared history).
  *  - Otherwise it is recorded as the room's next event. Inside a transaction (app is one: a record
- *    hook's, or the caller's) it is only recorded, and the caller hands the returned event over
- *    once that transaction has committed (handOver); outside one it is recorded in a transaction
- *    of its own and handed over at once. Either way a browser never gets an event the history
- *    lacks, and catch-up replays every one.
+ *    hook's, or the caller's) it is only recorded, and the caller leaves `pending` on the changed
+ *    record, where the relay takes it right after the commit (src/server/relay/committed.go);
+ *    outside one it is recorded in a transaction of its own and handed over at once. Either way a
+ *    browser never gets an event the history lacks, and catch-up replays every one.
  */
 export function sseSend(app: any, topic: string, html: string, options: SendOptions = {}): Sent {
   const roomId = roomOfTopic(topic)
   if (!roomId) throw new Error(`sseSend: unknown topic "${topic}"; Hearth publishes on rooms/<id> only`)
-  if (options.filter) return { event: null, recipients: sendHtml(app, topic, html, options.filter) }
-  if (app.isTransactional()) return { event: recordRoomEvent(app, roomId, html, options.subject || ''), recipients: 0 }
+  if (options.filter) return { event: null, pending: null, recipients: $relay.publish(relayEventOf(app, topic, html, options.filter)) }
+  if (app.isTransactional()) {
+    const event = recordRoomEvent(app, roomId, html, options.subject || '')
+    // the audience as the transaction sees the room: the state at the moment of the commit
+    return { event, pending: relayEventOf(app, topic, html, null, event), recipients: 0 }
+  }
   let event: RoomEvent | null = null
   app.runInTransaction((tx: any) => {
     event = recordRoomEvent(tx, roomId, html, options.subject || '')
   })
-  return { event, recipients: handOver(app, event!) }
-}
-
-/** handOver gives a committed event to the relay, which sends it to everyone who may read the room now. */
-export function handOver(app: any, event: RoomEvent): number {
-  return sendHtml(app, roomTopic(event.room), event.html, null, event.seq, event.id)
+  return { event, pending: null, recipients: $relay.publish(relayEventOf(app, topic, html, null, event!)) }
 }
 
 /**
- * notifyPerson sends one person's open tabs of a room a notice about their own access (removed
- * from a private room): the only send that is not to the room's readers, because that person no
+ * personalEvent is a notice to one person's open tabs of a room about their own access (removed
+ * from a private room): the only event not sent to the room's readers, because that person no
  * longer is one. It carries no room content, has no position and is never replayed.
  */
-export function notifyPerson(app: any, topic: string, userId: string, html: string): number {
+export function personalEvent(topic: string, userId: string, html: string): RelayEvent {
   const roomId = roomOfTopic(topic)
-  if (!roomId) throw new Error(`notifyPerson: unknown topic "${topic}"`)
-  return $relay.publish({ topic, data: JSON.stringify({ html }), room: roomId, seq: 0, users: [userId], anyUser: false, filter: null })
+  if (!roomId) throw new Error(`personalEvent: unknown topic "${topic}"`)
+  return { topic, data: JSON.stringify({ html }), room: roomId, seq: 0, users: [userId], anyUser: false }
 }
 
 /**
- * sendHtml publishes html on a topic now; seq orders it within its room. The audience is decided
- * now, at sending. Returns the recipients.
+ * relayEventOf is html as the relay takes it: the envelope, and the audience decided now (a
+ * recorded event carries its position and id).
  */
-function sendHtml(app: any, topic: string, html: string, filter?: Filter | null, seq = 0, id = ''): number {
-  const roomId = roomOfTopic(topic)
-  if (!roomId) throw new Error(`sseSend: unknown topic "${topic}"; Hearth publishes on rooms/<id> only`)
+function relayEventOf(app: any, topic: string, html: string, filter: Filter | null, recorded?: RoomEvent): RelayEvent {
+  const roomId = roomOfTopic(topic)!
   const audience = roomAudience(app, roomId)
-  const envelope: Envelope = seq ? { html, seq, id } : { html }
-  return $relay.publish({
+  const envelope: Envelope = recorded ? { html, seq: recorded.seq, id: recorded.id } : { html }
+  return {
     topic,
     data: JSON.stringify(envelope),
     room: roomId,
-    seq,
+    seq: recorded ? recorded.seq : 0,
     users: audience.users,
     anyUser: audience.anyUser,
-    filter: filter || null,
-  })
+    ...(filter ? { filter } : {}),
+  }
 }

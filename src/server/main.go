@@ -76,6 +76,8 @@ func main() {
 
 	// every change to a room commits together with its room event (see roomtx)
 	roomtx.Register(app, "messages", "memberships")
+	// ... and its events reach the relay right after the commit (see relay/committed.go)
+	rel.PublishCommitted("messages", "memberships")
 
 	// HEARTH_GC_HEAP_MB (default 192; 0 = off; an explicit GOGC also turns it off): the heap may
 	// grow to that size before Go collects, so collections stop landing on every few posts.

@@ -148,9 +148,13 @@ test('static files are served from pb_public, vendored ones cached for good', as
   assert.equal(htmx.headers.get('cache-control'), 'public, max-age=31536000, immutable')
   // the layout links them
   const page = await guest.get('/login')
-  for (const asset of ['/hearth.css', '/vendor/htmx.min.js', '/hearth.js']) {
+  for (const asset of ['/hearth.css', '/vendor/htmx.min.js', '/min/hearth.js', '/min/hearth-room.js', '/min/hearth-realtime.js', '/min/hearth-composer.js']) {
     assert.match(page.text, new RegExp(`"${asset.replace(/\./g, '\\.')}\\?v=[^"]+"`))
+    const served = await guest.get(asset)
+    assert.equal(served.status, 200, asset)
   }
+  // the minified copies are built from the readable scripts in pb_public/ (make build)
+  assert.ok((await guest.get('/min/hearth-composer.js')).text.length < (await guest.get('/hearth-composer.js')).text.length)
   assert.equal((await guest.get('/no-such-file.css')).status, 404)
 })
 
