@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { startServer } from '../tests/helpers/server.mjs'
-import { Visitor, postMessage, PASSWORD, uniqueName } from '../tests/helpers/browserless.mjs'
+import { Visitor, postMessage, signUp, PASSWORD, uniqueName } from '../tests/helpers/browserless.mjs'
 import { withBrowser, signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
 
 const DESKTOP = { width: 1280, height: 800 }
@@ -225,5 +225,35 @@ test("a message's actions show on hover or when the keyboard reaches them", asyn
   assert.equal(await opacity(), '1')
   const ring = await item.locator('.edit-action').evaluate((el) => getComputedStyle(el).outlineStyle)
   assert.notEqual(ring, 'none', 'a visible focus ring')
+  await person.close()
+})
+
+test('a new message from someone else is announced politely to screen readers, once; a skip link leads to the box', async () => {
+  const { person, page, slug } = await personInRoomWith(3)
+  await live(page)
+  const announcer = page.locator('#announcer')
+  assert.equal(await announcer.getAttribute('aria-live'), 'polite')
+  assert.equal(await announcer.textContent(), '', 'the history is not read out')
+  const other = await signUp(server)
+  assert.equal((await other.post(`/rooms/${slug}/membership`, {})).status, 303)
+  await postMessage(other, slug, 'hello from across the room')
+  await page.waitForFunction(() => document.getElementById('announcer').textContent.includes('hello from across the room'))
+  assert.match(await announcer.textContent(), new RegExp(`^${other.username}: hello from across the room$`))
+  // my own message is not announced back to me
+  await composer(page).textarea.fill('my own words')
+  await page.keyboard.press('Enter')
+  await messageByText(page, 'my own words').waitFor()
+  assert.doesNotMatch(await announcer.textContent(), /my own words/)
+
+  // the skip link is the first thing the keyboard reaches, shown when focused
+  await page.reload()
+  const first = await page.evaluate(() => document.querySelector('a[href], button, input, textarea, select, summary')?.textContent)
+  assert.equal(first, 'Skip to the message box')
+  const skip = page.locator('.skip-link')
+  await skip.focus()
+  assert.ok(await inWindow(page, skip), 'visible when focused')
+  await page.keyboard.press('Enter')
+  await page.waitForFunction(() => document.activeElement?.matches('form.composer textarea'))
+  assert.deepEqual(problemsExcept(person), [])
   await person.close()
 })

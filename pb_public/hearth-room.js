@@ -65,11 +65,28 @@
     for (var j = 0; j < sends.length; j++) sends[j].disabled = offline
   }
 
+  // Screen readers hear each new message from someone else once, politely; never the history.
+  function announce(nodes) {
+    var announcer = document.getElementById('announcer')
+    var me = document.body.getAttribute('data-user')
+    if (!announcer) return
+    var said = nodes.filter(function (n) {
+      return n.classList.contains('message') && !n.classList.contains('removed') &&
+        !document.getElementById(n.id) && n.getAttribute('data-author') !== me
+    }).map(function (n) {
+      var who = n.querySelector('.author-name')
+      var body = n.querySelector('.body')
+      return (who ? who.textContent.trim() : 'Someone') + ': ' + (body ? body.textContent.trim().slice(0, 200) : '')
+    })
+    if (said.length) announcer.textContent = said.slice(-3).join('. ')
+  }
+
   function show(list, html) {
     var shown = list.querySelectorAll('.message:not(.removed)').length
     var template = document.createElement('template')
     template.innerHTML = html
     var nodes = Array.prototype.slice.call(template.content.children)
+    announce(nodes)
     // htmx.swap changes the DOM before it returns (no swap delay, no transitions): every element
     // is placed against what the ones before it left, and events apply in the order they came
     var swaps = nodes.map(function (node) { return place(list, node) })
