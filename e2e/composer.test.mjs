@@ -149,3 +149,27 @@ test('removed from a private room while it is open: the tab says so at once and 
   assert.deepEqual(problemsExcept(person, ...EXPECTED), [])
   await person.close()
 })
+
+test('Up in an empty box edits my last message, and Escape on the edit form goes back', async () => {
+  const person = await signedInPerson(browser, server)
+  const { page } = person
+  const slug = await createRoomInBrowser(person)
+  const c = composer(page)
+  for (const words of ['my first', 'my second']) {
+    await c.textarea.fill(words)
+    await page.keyboard.press('Enter')
+    await messageByText(page, words).waitFor()
+  }
+  await page.waitForFunction(() => document.querySelector('form.composer textarea').value === '')
+  await c.textarea.focus()
+  await Promise.all([page.waitForURL(/\/messages\/[a-z0-9]+\/edit$/), page.keyboard.press('ArrowUp')])
+  assert.equal(await page.locator('textarea#body').inputValue(), 'my second', 'the last one')
+  await page.locator('textarea#body').focus()
+  await Promise.all([page.waitForURL(new RegExp(`/rooms/${slug}#message-`)), page.keyboard.press('Escape')])
+  // with something in the box, Up moves the cursor as usual
+  await composer(page).textarea.fill('line one\nline two')
+  await page.keyboard.press('ArrowUp')
+  assert.match(page.url(), new RegExp(`/rooms/${slug}#message-`))
+  assert.deepEqual(problemsExcept(person, ...EXPECTED), [])
+  await person.close()
+})

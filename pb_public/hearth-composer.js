@@ -9,6 +9,7 @@
 //  - A draft is kept per room in this browser, across reloads and reconnects.
 //  - Near the length limit the box says how much is left, and how much over.
 //  - Removed from the room while it is open, the composer stops and says why.
+//  - Up in an empty box edits my last message; Escape leaves the edit form.
 (function () {
   'use strict'
 
@@ -186,6 +187,22 @@
     if (send) send.disabled = true
     form.setAttribute('data-closed', '')
     say(form, 'You were removed from this room: nothing more can be sent here.')
+  })
+
+  // Up in an empty box edits my last message; Escape on the edit form cancels it.
+  document.addEventListener('keydown', function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.isComposing) return
+    var form = composerOf(e.target)
+    if (e.key === 'ArrowUp' && form && !box(form).value) {
+      var me = document.body.getAttribute('data-user')
+      var mine = document.querySelectorAll('.message[data-author="' + me + '"]:not(.removed) .edit-action')
+      if (!mine.length) return
+      e.preventDefault()
+      location.href = mine[mine.length - 1].href
+    } else if (e.key === 'Escape' && e.target.closest && e.target.closest('form.edit-message')) {
+      var cancel = e.target.closest('form.edit-message').querySelector('a.cancel')
+      if (cancel) location.href = cancel.href
+    }
   })
 
   document.addEventListener('htmx:after:process', scan)
