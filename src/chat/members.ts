@@ -2,7 +2,7 @@
 import { HttpError } from '../runtime/context'
 import { LIMITS, guard } from '../runtime/limits'
 import type { Errors } from '../runtime/forms'
-import { standingIn, roleIn, mayJoin, mayLeave, mayManageMembers } from './policy'
+import { standingIn, mayJoin, mayLeave, mayManageMembers } from './policy'
 
 export const LOBBY = 'lobby'
 
@@ -12,10 +12,6 @@ export function membershipOf(roomId: string, userId: string, app: any = $app): a
   } catch {
     return null
   }
-}
-
-export function roleOf(roomId: string, userId: string): string {
-  return roleIn(roomId, userId)
 }
 
 function addMembership(app: any, roomId: string, userId: string, role: string): void {
