@@ -126,6 +126,19 @@ test('a mention is decided when the message is saved: membership changes later d
   assert.equal(messageBodyOf(li), `<p>@${member.username} ${link('outsider')}!</p>`)
 })
 
+test('deleting a mentioned account saves the message again: the name becomes text', async () => {
+  const slug = await room('public')
+  const leaving = await signUp(server)
+  const leavingId = await userIdOf(leaving)
+  const { id, li } = await posted(slug, `bye @${leaving.username}`)
+  assert.deepEqual(mentionsOf(li), [leavingId])
+  const gone = await api(server, 'DELETE', `/api/collections/users/records/${leavingId}`, { token: server.superuserToken })
+  assert.equal(gone.status, 204, gone.text)
+  const after = messageItem((await owner.get(`/rooms/${slug}`)).text, id)
+  assert.deepEqual(mentionsOf(after), [])
+  assert.equal(messageBodyOf(after), `<p>bye @${leaving.username}</p>`)
+})
+
 test('the live event of a post carries the same fragment, with its mentions', async () => {
   const slug = await room('public')
   const res = await owner.htmxPost(`/rooms/${slug}/messages`, { body: `live @${member.username}`, nonce: nonce() })
