@@ -50,6 +50,21 @@ test('in a private room only members are linked: a non-member stays text', async
   assert.deepEqual(mentionsOf(li), [ids.member])
 })
 
+for (const kind of ['public', 'private']) {
+  test(`in a ${kind} room a mention links exactly the people who can open the room, whatever their role`, async () => {
+    const slug = await room(kind)
+    const removed = await signUp(server)
+    assert.equal((await owner.post(`/rooms/${slug}/members`, { username: removed.username })).status, 303)
+    assert.equal((await owner.post(`/rooms/${slug}/members/${removed.username}/removal`, {})).status, 303)
+    const everyone = { owner, member, outsider, removed }
+    const { body } = await posted(slug, Object.values(everyone).map((who) => `@${who.username}`).join(' '))
+    for (const [role, who] of Object.entries(everyone)) {
+      const opens = (await who.get(`/rooms/${slug}`)).status === 200
+      assert.equal(body.includes(`>@${who.username}</a>`), opens, `${role}: linked ${!opens}, opens the room ${opens}`)
+    }
+  })
+}
+
 test('unknown names, malformed names and a message without mentions stay text', async () => {
   const slug = await room('public')
   const { li, body } = await posted(slug, '@nobody_has_this_name @ab @ @this_name_is_far_too_long_to_be_one')
