@@ -1,6 +1,8 @@
 // Delete asks first: with JavaScript in a native <dialog> (Escape or "Keep it" cancels and the
 // focus goes back to the message's Delete button; "Delete" removes the message in place through
 // htmx), never window.confirm; without JavaScript on the confirmation page.
+//
+// HEARTH_E2E_SHOTS=<folder> saves screenshots of the dialog there, to look at.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from '../tests/helpers/server.mjs'
@@ -59,6 +61,13 @@ test('with JavaScript, Delete opens a dialog: Escape and "Keep it" keep the mess
   assert.equal(await dialog.evaluate((d) => d.open && d.matches(':modal')), true, 'a modal <dialog>')
   assert.equal(await dialog.locator('blockquote').innerText(), texts[1], 'it shows which message')
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Keep it', 'the safe answer has the focus')
+  if (process.env.HEARTH_E2E_SHOTS) {
+    const shots = process.env.HEARTH_E2E_SHOTS
+    await page.screenshot({ path: `${shots}/deletion-dialog.png` })
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.screenshot({ path: `${shots}/deletion-dialog-phone-dark.png` })
+  }
   await page.keyboard.press('Escape')
   await dialog.waitFor({ state: 'hidden' })
   assert.equal(await focusedMessage(page), `message-${ids[1]}`, 'the focus is back on the message')

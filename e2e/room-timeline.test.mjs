@@ -41,8 +41,8 @@ async function shot(page, name) {
 }
 
 /** a browser tab in a room, signed in as a person who already has an account (a Visitor) */
-async function tabIn(slug, visitor, context = {}) {
-  const person = await openPerson(browser, server, { context })
+async function tabIn(slug, visitor, context = {}, javaScript = true) {
+  const person = await openPerson(browser, server, { context, javaScript })
   await logInInBrowser(person, visitor.username)
   await person.page.goto(`/rooms/${slug}`)
   return person
@@ -118,6 +118,32 @@ test('the room shows a heading for each day and one name over a person\'s messag
   await next.hover()
   await shot(page, 'timeline-desktop-dark')
   assert.deepEqual(problemsExcept(person), [])
+  await person.close()
+})
+
+test('without JavaScript the page comes grouped, by UTC days, the time of a continued message in view on focus', async () => {
+  const { alice, slug, ids } = await seeded([
+    ['alice', '2024-02-28T23:58:00Z'],
+    ['alice', '2024-02-29T00:01:00Z'],
+    ['alice', '2024-02-29T00:03:00Z'],
+  ])
+  const person = await tabIn(slug, alice, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' }, false)
+  const { page } = person
+  assert.deepEqual(await shownTimeline(page), [
+    { day: 'Wednesday, 28 February 2024' },
+    { id: ids[0], continued: false, name: true },
+    { day: 'Thursday, 29 February 2024' },
+    { id: ids[1], continued: false, name: true },
+    { id: ids[2], continued: true, name: false },
+  ])
+  const clock = messageItem(page, ids[2]).locator('.permalink')
+  assert.equal(await clock.innerText(), '00:03 UTC')
+  await clock.focus()
+  assert.equal(await clock.evaluate((a) => getComputedStyle(a).opacity), '1')
+  const box = await clock.boundingBox()
+  const body = await messageItem(page, ids[2]).locator('.body').boundingBox()
+  assert.ok(box.x + box.width <= body.x, `the time sits left of the text (${box.x + box.width} > ${body.x})`)
+  await shot(page, 'timeline-phone-dark-no-js')
   await person.close()
 })
 
