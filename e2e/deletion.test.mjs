@@ -38,7 +38,7 @@ async function personWithMessages(javaScript) {
   const person = await openPerson(browser, server, { javaScript })
   await logInInBrowser(person, visitor.username)
   await person.page.goto(`/rooms/${slug}`)
-  return { person, page: person.page, slug, ids, texts }
+  return { person, page: person.page, slug, ids, texts, visitor }
 }
 
 const focusedMessage = (page) => page.evaluate(() => document.activeElement?.closest('.message')?.id ?? document.activeElement?.tagName)
@@ -96,6 +96,19 @@ test('with JavaScript, Delete opens a dialog: Escape and "Keep it" keep the mess
   assert.deepEqual(nativeDialogs, [], 'no window.confirm')
   await page.reload()
   assert.equal(await messageItem(page, ids[1]).count(), 0, 'deleted for good')
+  assert.deepEqual(problemsExcept(person), [])
+  await person.close()
+})
+
+test('a message deleted elsewhere while its dialog is open closes the dialog', async () => {
+  const { person, page, slug, ids, visitor } = await personWithMessages(true)
+  await page.locator('[data-live-status="live"]').waitFor({ state: 'attached' })
+  await messageItem(page, ids[1]).getByRole('button', { name: 'Delete' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Delete this message?' })
+  await dialog.waitFor()
+  assert.equal((await visitor.post(`/rooms/${slug}/messages/${ids[1]}/deletion`, {})).status, 303)
+  await dialog.waitFor({ state: 'hidden' })
+  assert.equal(await messageItem(page, ids[1]).isVisible(), false)
   assert.deepEqual(problemsExcept(person), [])
   await person.close()
 })

@@ -15,11 +15,12 @@
     dialog = document.createElement('dialog')
     dialog.className = 'confirm-deletion'
     dialog.setAttribute('aria-labelledby', 'confirm-deletion-title')
+    dialog.setAttribute('aria-describedby', 'confirm-deletion-body confirm-deletion-note')
     dialog.innerHTML =
       '<form method="dialog">' +
       '<h2 id="confirm-deletion-title">Delete this message?</h2>' +
-      '<blockquote class="body"></blockquote>' +
-      '<p class="muted">It is removed for everyone in the room.</p>' +
+      '<blockquote class="body" id="confirm-deletion-body"></blockquote>' +
+      '<p class="muted" id="confirm-deletion-note">It is removed for everyone in the room.</p>' +
       '<p class="dialog-actions">' +
       '<button value="keep" class="secondary" autofocus>Keep it</button> ' +
       '<button value="delete" class="danger">Delete</button>' +
@@ -55,6 +56,11 @@
     confirmed.add(form)
     form.requestSubmit()
   }
+
+  // deleted meanwhile (from another tab, or by a moderator): nothing is left to ask about
+  document.addEventListener('hearth:applied', function () {
+    if (dialog && dialog.open && !document.querySelector('#' + asking + ':not(.removed)')) dialog.close()
+  })
 
   // (capturing, so htmx never sees a Delete that was not confirmed)
   document.addEventListener('submit', function (e) {
