@@ -8,6 +8,8 @@
 //    beside the box; only the server's own composer answer replaces the form.
 //  - A draft is kept per room in this browser, across reloads and reconnects.
 //  - Near the length limit the box says how much is left, and how much over.
+//  - Offline for a while (hearth:status from pb_public/hearth-room.js), the composer says so and
+//    Send is disabled until the connection is back; the box stays open.
 //  - Removed from the room while it is open, the composer stops and says why.
 //  - Up in an empty box edits my last message; Escape leaves the edit form.
 //  - Typing @ and the start of a name offers the room's members; the box keeps the focus and the
@@ -19,6 +21,7 @@
   var inFlight = null // { ctx, form, sent } while a message is on its way (ctx: htmx's request)
   var resend = null // { upTo } : a Send pressed while one was on its way, and how much of the box it meant
   var typed = null // { value, start, end, focused } just before the composer is replaced
+  var offline = false // the room's connection has been down for a while
 
   function composerOf(el) {
     return el && el.closest ? el.closest('form.composer') : null
@@ -84,6 +87,24 @@
       }
     }
     count(form)
+    showOffline(form)
+  }
+
+  // The box stays open (nothing typed is lost); Send waits for the connection.
+  function showOffline(form) {
+    if (form.hasAttribute('data-closed')) return
+    var send = form.querySelector('button[type=submit]')
+    if (send) send.disabled = offline
+    var note = form.querySelector('.composer-offline')
+    if (!note && !offline) return
+    if (!note) {
+      note = document.createElement('p')
+      note.className = 'composer-offline'
+      note.setAttribute('role', 'status')
+      form.appendChild(note)
+    }
+    note.textContent = offline ? 'Offline: reconnecting… Your text is kept; Send works again once the connection is back.' : ''
+    note.hidden = !offline
   }
 
   function scan() {
@@ -176,6 +197,12 @@
     b.value = message
     current.requestSubmit()
     b.value = all
+  })
+
+  document.addEventListener('hearth:status', function (e) {
+    offline = e.detail.state === 'offline'
+    var forms = document.querySelectorAll('form.composer')
+    for (var i = 0; i < forms.length; i++) showOffline(forms[i])
   })
 
   // Removed from the room while it is open: say so (the notice arrives as a live event) and stop

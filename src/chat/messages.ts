@@ -93,24 +93,29 @@ export function numberMessage(tx: any, record: any): void {
 }
 
 
-/** Listed is a message as a page lists it: its id, number and current fragment. */
-export type Listed = Pick<Message, 'id' | 'number' | 'fragment'>
+/**
+ * Listed is a message as a page lists it: its id, number and current fragment, and who posted it
+ * when (author id, '' once their account is gone), which the page groups messages by.
+ */
+export type Listed = Pick<Message, 'id' | 'number' | 'fragment' | 'created'> & { author: string }
 
 /**
  * history returns up to PAGE_SIZE messages before a message number (newest when none), oldest
  * first, as their cached fragments (one light query; a stale fragment is rendered again once).
  */
 export function history(roomId: string, before?: number): { messages: Listed[]; olderCursor: number | null } {
-  const rows = arrayOf(new DynamicModel({ id: '', number: 0, fragment: '', fragmentKey: '', updated: '', authorUpdated: '' }))
+  const rows = arrayOf(new DynamicModel({ id: '', number: 0, author: '', created: '', fragment: '', fragmentKey: '', updated: '', authorUpdated: '' }))
   $app.db()
-    .newQuery(`SELECT m.number AS number, ${CACHE_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author
+    .newQuery(`SELECT m.number AS number, COALESCE(u.id, '') AS author, m.created AS created, ${CACHE_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author
       WHERE m.room = {:room} ${before ? 'AND m.number < {:before}' : ''} ORDER BY m.number DESC LIMIT {:limit}`)
     .bind({ room: roomId, before: before || 0, limit: PAGE_SIZE + 1 })
     .all(rows)
   const more = rows.length > PAGE_SIZE
   const page = rows.slice(0, PAGE_SIZE).reverse()
   const fragments = fragmentsOf(page)
-  const messages = page.map((r: any) => ({ id: r.id, number: r.number, fragment: fragments.get(r.id) || '' }))
+  const messages = page.map((r: any) => ({
+    id: r.id, number: r.number, author: r.author, created: String(r.created).replace(' ', 'T'), fragment: fragments.get(r.id) || '',
+  }))
   return { messages, olderCursor: more && messages.length ? messages[0].number : null }
 }
 
