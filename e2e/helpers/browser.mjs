@@ -50,12 +50,13 @@ export async function withBrowser(starting) {
 
 /**
  * openPerson opens a fresh context (a person with their own cookies) and a page in it.
- * Options: javaScript (default true), timeout (ms for every action and wait, default 10 s).
+ * Options: javaScript (default true), timeout (ms for every action and wait, default 10 s),
+ * viewport ({ width, height }) and colorScheme ('light' or 'dark'; Chromium's default is light).
  * It returns { context, page, problems, javaScript, close() }: problems collects console errors,
  * uncaught page errors and Content-Security-Policy violations (see problemsExcept).
  */
-export async function openPerson(browser, server, { javaScript = true, timeout = 10_000 } = {}) {
-  const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled: javaScript })
+export async function openPerson(browser, server, { javaScript = true, timeout = 10_000, viewport, colorScheme } = {}) {
+  const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled: javaScript, ...(viewport && { viewport }), ...(colorScheme && { colorScheme }) })
   context.setDefaultTimeout(timeout)
   context.setDefaultNavigationTimeout(timeout)
   const problems = []
