@@ -16,8 +16,8 @@ const LOOKS = [
   { name: 'light, phone', colorScheme: 'light', viewport: PHONE },
   { name: 'dark, phone', colorScheme: 'dark', viewport: PHONE },
 ]
-// Chromium logs the 4xx answers these pages are meant to give
-const EXPECTED = [/Failed to load resource: the server responded with a status of (401|403|404|422)/]
+// Chromium logs the 4xx answers these pages are meant to give, and the post whose connection the test drops
+const EXPECTED = [/Failed to load resource/, /htmx:error: Failed to fetch/]
 
 let server
 let browser
@@ -57,7 +57,8 @@ for (const look of LOOKS) {
     await page.getByRole('button', { name: 'Log in' }).click()
     await page.locator('.field-error').waitFor()
     await audit.check('the log-in page with an error')
-    await visit('/rooms/lobby', 'the 401 page')
+    await visit('/rooms/lobby', 'a room signed out')
+    assert.match(page.url(), /\/login\?next=%2Frooms%2Flobby$/, 'the log-in page, and back to the room after it')
     await visit('/no/such/page', 'the 404 page, signed out')
 
     // a public reader, then a member
@@ -86,6 +87,12 @@ for (const look of LOOKS) {
     await mine.waitFor()
     await mine.locator('.permalink').focus()
     await audit.check("the room with a message's actions shown")
+    await page.route('**/messages', (route) => route.abort('internetdisconnected'))
+    await c.textarea.fill('typed on a train')
+    await c.textarea.press('Enter')
+    await page.locator('.composer-note', { hasText: 'no connection' }).waitFor()
+    await audit.check('the room with a message not sent')
+    await page.unroute('**/messages')
     const mineId = (await mine.getAttribute('id')).replace('message-', '')
     await visit(await page.getByRole('link', { name: 'Older messages' }).getAttribute('href'), 'an older page of the room')
     await visit(`/rooms/${square}/members`, 'the members page as a member')
@@ -107,6 +114,13 @@ for (const look of LOOKS) {
     await page.locator('.field-error').waitFor()
     await audit.check('the members page with an error')
     await visit(`/rooms/${mySlug}`, 'an empty private room as its owner')
+    const closing = await createRoom(owner, { kind: 'private' })
+    assert.equal((await owner.post(`/rooms/${closing}/members`, { username: me.username })).status, 303)
+    await page.goto(`/rooms/${closing}`)
+    await page.locator('[data-live-status="live"]').waitFor({ state: 'attached' })
+    assert.equal((await owner.post(`/rooms/${closing}/members/${me.username}/removal`, {})).status, 303)
+    await page.locator('#room-closed').waitFor()
+    await audit.check('a private room I was just removed from')
 
     // the person's own pages
     await visit('/me/sessions', 'the sessions page')
