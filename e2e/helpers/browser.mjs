@@ -51,12 +51,13 @@ export async function withBrowser(starting) {
 /**
  * openPerson opens a fresh context (a person with their own cookies) and a page in it.
  * Options: javaScript (default true), timeout (ms for every action and wait, default 10 s),
- * context (more of Playwright's context options: timezoneId, colorScheme, viewport...).
+ * context (more of Playwright's context options: timezoneId, colorScheme, viewport...); viewport
+ * ({ width, height }) and colorScheme ('light' or 'dark'; Chromium's default is light) also on their own.
  * It returns { context, page, problems, javaScript, close() }: problems collects console errors,
  * uncaught page errors and Content-Security-Policy violations (see problemsExcept).
  */
-export async function openPerson(browser, server, { javaScript = true, timeout = 10_000, context: options = {} } = {}) {
-  const context = await browser.newContext({ ...options, baseURL: server.url, javaScriptEnabled: javaScript })
+export async function openPerson(browser, server, { javaScript = true, timeout = 10_000, context: options = {}, viewport, colorScheme } = {}) {
+  const context = await browser.newContext({ ...options, baseURL: server.url, javaScriptEnabled: javaScript, ...(viewport && { viewport }), ...(colorScheme && { colorScheme }) })
   context.setDefaultTimeout(timeout)
   context.setDefaultNavigationTimeout(timeout)
   const problems = []
