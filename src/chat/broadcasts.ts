@@ -1,7 +1,8 @@
 // What each change in a room shows to everyone reading it: rendered once, from the partials the
 // room page uses, and recorded as the room's next event in the change's own transaction. Called
 // from the record execute hooks, which run inside that transaction (src/server/roomtx), so a
-// change made through PocketBase's REST API or dashboard is broadcast too. The events are left on
+// change made through PocketBase's REST API or dashboard is broadcast too. A message comes
+// rendered (prepareMessage, before the transaction takes SQLite's writer); the events are left on
 // the record; the relay takes them right after the commit (src/server/relay/committed.go).
 import { renderPartial } from '../runtime/partials'
 import { forget } from '../realtime/history'
