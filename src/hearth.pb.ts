@@ -25,16 +25,18 @@ onRecordUpdate((e) => {
 // own transaction (the execute hooks run inside one: src/server/roomtx), whichever way it was made
 // (Hearth's pages, PocketBase's REST API or dashboard). The event reaches the relay only after
 // the commit (src/server/relay/committed.go), so no browser sees a change the database does not keep.
+// A message is rendered before its transaction (onRecordCreate, onRecordUpdate above), so these
+// hold SQLite's writer for SQL only.
 onRecordCreateExecute((e) => {
   const hearth = require(`${__hooks}/hearth/hearth.js`)
   hearth.numberMessage(e.app, e.record)
   e.next()
-  hearth.broadcasts.messageSaved(e.app, e.record)
+  hearth.broadcasts.messagePosted(e.app, e.record)
 }, 'messages')
 
 onRecordUpdateExecute((e) => {
   e.next()
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.messageSaved(e.app, e.record)
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.messageEdited(e.app, e.record)
 }, 'messages')
 
 onRecordDeleteExecute((e) => {

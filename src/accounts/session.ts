@@ -25,10 +25,13 @@ export interface Session {
   current: boolean
 }
 
+// A session with the user it belongs to, as one query finds them.
 interface Row {
   id: string
-  user: string
   lastSeen: string
+  userId: string
+  username: string
+  name: string
 }
 
 /** idleSeconds: a session unused this long ends (HEARTH_SESSION_IDLE_SECONDS, default 30 days). */
@@ -42,28 +45,22 @@ function touchEveryMs(): number {
   return Math.min(5 * 60 * 1000, (idleSeconds() * 1000) / 10)
 }
 
-export function userOf(record: any, sessionId = ''): User {
-  return {
-    id: record.id,
-    username: record.getString('username'),
-    name: record.getString('name') || record.getString('username'),
-    sessionId,
-  }
-}
-
 /** hashOf is the stored form of a session secret; the relay computes the same for the cookie. */
 export function hashOf(secret: string): string {
   return $security.sha256(secret)
 }
 
 function findSession(secret: string): Row | null {
-  const row = new DynamicModel({ id: '', user: '', lastSeen: '' })
+  const row = new DynamicModel({ id: '', lastSeen: '', userId: '', username: '', name: '' })
   try {
-    $app.db().newQuery('SELECT id, user, lastSeen FROM sessions WHERE tokenHash = {:hash}').bind({ hash: hashOf(secret) }).one(row)
+    $app.db().newQuery(
+      `SELECT s.id AS id, s.lastSeen AS lastSeen, u.id AS userId, u.username AS username, u.name AS name
+         FROM sessions s JOIN users u ON u.id = s.user WHERE s.tokenHash = {:hash}`,
+    ).bind({ hash: hashOf(secret) }).one(row)
   } catch {
     return null
   }
-  return { id: row.id, user: row.user, lastSeen: row.lastSeen }
+  return { id: row.id, lastSeen: row.lastSeen, userId: row.userId, username: row.username, name: row.name }
 }
 
 function ageMs(dateString: string): number {
@@ -85,20 +82,13 @@ export function currentUser(e: any, request: PageRequest): User | null {
     clearSession(e, request)
     return null
   }
-  let record: any
-  try {
-    record = $app.findRecordById('users', session.user)
-  } catch {
-    clearSession(e, request)
-    return null
-  }
   if (ageMs(session.lastSeen) > touchEveryMs()) {
     // the browser is the one that logged in; where it is and when it was last used move on
     $app.db().newQuery('UPDATE sessions SET lastSeen = {:now}, ip = {:ip} WHERE id = {:id}')
       .bind({ now: nowString(), ip: request.ip, id: session.id }).execute()
     setCookie(e, request, secret)
   }
-  return userOf(record, session.id)
+  return { id: session.userId, username: session.username, name: session.name || session.username, sessionId: session.id }
 }
 
 /** startSession signs a user in on this browser: a new session record and its cookie. */

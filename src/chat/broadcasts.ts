@@ -1,13 +1,13 @@
 // What each change in a room shows to everyone reading it: rendered once, from the partials the
 // room page uses, and recorded as the room's next event in the change's own transaction. Called
 // from the record execute hooks, which run inside that transaction (src/server/roomtx), so a
-// change made through PocketBase's REST API or dashboard is broadcast too. The events are left on
+// change made through PocketBase's REST API or dashboard is broadcast too. A message comes
+// rendered (prepareMessage, before the transaction takes SQLite's writer); the events are left on
 // the record; the relay takes them right after the commit (src/server/relay/committed.go).
 import { renderPartial } from '../runtime/partials'
 import { forget } from '../realtime/history'
-import { sseSend, personalEvent } from '../realtime/publish'
+import { sseSend, personalEvent, type Sent } from '../realtime/publish'
 import { roomTopic } from '../realtime/topics'
-import * as fragments from './fragments'
 import { roomOf } from './rooms'
 import { countOf } from './members'
 import { standingIn, mayRead } from './policy'
@@ -32,13 +32,22 @@ function later(record: any, relayEvent: RelayEvent | null): void {
   record.set(PENDING, JSON.stringify(events))
 }
 
-/** messageSaved records a new or edited message's event; an edit blanks the old text in earlier events. */
-export function messageSaved(tx: any, record: any): void {
-  const room = findOrNull(tx, 'rooms', record.getString('room'))
-  if (!room) return
-  const sent = sseSend(tx, roomTopic(room.id), fragments.render(tx, record), { subject: record.id })
-  forget(tx, room.id, record.id, sent.event!.id)
+// Records a saved message's event with the fragment rendered before the save (prepareMessage).
+function messageEvent(tx: any, record: any): Sent {
+  const sent = sseSend(tx, roomTopic(record.getString('room')), record.getString('fragment'), { subject: record.id })
   later(record, sent.pending)
+  return sent
+}
+
+/** messagePosted records a new message's event (no earlier event is about it). */
+export function messagePosted(tx: any, record: any): void {
+  messageEvent(tx, record)
+}
+
+/** messageEdited records an edited message's event and blanks the old text in earlier events. */
+export function messageEdited(tx: any, record: any): void {
+  const sent = messageEvent(tx, record)
+  forget(tx, record.getString('room'), record.id, sent.event!.id)
 }
 
 /** messageDeleted records the removal; no event keeps the deleted text. */

@@ -4,7 +4,7 @@
 // longer matches is rendered again once, on the next read, and written back. The fragment does
 // not depend on the room: its links name the room's id, which never changes.
 import { renderPartial, partialsDigest } from '../runtime/partials'
-import { messageOf } from './messages'
+import { messageOf, findAuthor } from './messages'
 import { fragmentKey, isFresh } from './fragment-key'
 import { eventsAfter, type CatchUp } from '../realtime/history'
 
@@ -24,21 +24,43 @@ function keyOf(updated: string, authorUpdated: string): string {
 /** SELECT columns (messages m, users u) that fragmentsOf needs, for queries that list messages. */
 export const CACHE_COLUMNS = "m.id AS id, m.fragment AS fragment, m.fragmentKey AS fragmentKey, m.updated AS updated, COALESCE(u.updated, '') AS authorUpdated"
 
-/** render renders a message's fragment and stores it with its key, in app (a transaction, or not). */
-export function render(app: any, record: any): string {
-  let author: any = null
-  try {
-    author = app.findRecordById('users', record.getString('author'))
-  } catch {
-    // the author's account is gone
-  }
+// Renders a message as it is in record, with the key of what made it.
+function rendered(app: any, record: any): { html: string; key: string } {
+  const author = findAuthor(app, record.getString('author'))
   const html = renderPartial('message', { message: messageOf(record, author) })
-  const updated = String(record.getDateTime('updated').string())
-  const key = keyOf(updated, author ? String(author.getDateTime('updated').string()) : '')
+  return { html, key: keyOf(String(record.getDateTime('updated').string()), author ? author.updated : '') }
+}
+
+/**
+ * prerender renders a message that is about to be saved into the save itself (its fragment and
+ * key), before the save's transaction: its last change is now, set here so the key names it.
+ */
+export function prerender(app: any, record: any): void {
+  const now = new DateTime()
+  // setRaw: PocketBase's set() ignores autodate fields; a value set this way is kept by the save
+  if (record.isNew()) record.setRaw('created', now)
+  record.setRaw('updated', now)
+  const { html, key } = rendered(app, record)
+  record.set('fragment', html)
+  record.set('fragmentKey', key)
+}
+
+// A new message is rendered before it has a number (0); the first data-number in its fragment is
+// the message's own (only ids, which hold no quotes, come before it in _private/message.ejs).
+const UNNUMBERED = 'data-number="0"'
+
+/** numbered writes a new message's number into the fragment prerender made for it. */
+export function numbered(fragment: string, number: number): string {
+  return fragment.replace(UNNUMBERED, `data-number="${number}"`)
+}
+
+/** render renders a stored message's fragment again and stores it with its key. */
+export function render(app: any, record: any): string {
+  const { html, key } = rendered(app, record)
   // a plain UPDATE: saving the record would run the message hooks (and broadcast) again; and only
   // if the message is still the version rendered (an edit that commits meanwhile wins)
   app.db().newQuery('UPDATE messages SET fragment = {:html}, fragmentKey = {:key} WHERE id = {:id} AND updated = {:updated}')
-    .bind({ html, key, id: record.id, updated }).execute()
+    .bind({ html, key, id: record.id, updated: String(record.getDateTime('updated').string()) }).execute()
   return html
 }
 

@@ -4,8 +4,8 @@ import { LIMITS, guard, refund } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { Errors } from '../runtime/forms'
 import { renderBody } from './format'
-import { fragmentsOf, CACHE_COLUMNS } from './fragments'
-import { standingIn, mayPost, mayEdit, mayDelete, readersNamed } from './policy'
+import { fragmentsOf, prerender, numbered, CACHE_COLUMNS } from './fragments'
+import { standingIn, mayPost, mayEdit, mayDelete, readersNamed, type Standing } from './policy'
 import { nextMessageNumber } from '../realtime/history'
 
 export const PAGE_SIZE = 50
@@ -45,7 +45,10 @@ function isoDate(dt: any): string {
   return String(dt.string()).replace(' ', 'T')
 }
 
-export function messageOf(record: any, author: any): Message {
+/** SomeoneWhoLeft stands for the author of a message whose account is gone. */
+const SOMEONE_WHO_LEFT: Author = { id: '', username: '', name: 'Someone who left' }
+
+export function messageOf(record: any, author: Author | null): Message {
   return {
     id: record.id,
     number: record.getInt('number'),
@@ -56,10 +59,24 @@ export function messageOf(record: any, author: any): Message {
     created: isoDate(record.getDateTime('created')),
     edited: record.getBool('edited'),
     mentions: Array.from(record.getStringSlice('mentions') || [], String),
-    author: author
-      ? { id: author.id, username: author.getString('username'), name: author.getString('name') || author.getString('username') }
-      : { id: '', username: '', name: 'Someone who left' },
+    author: author || SOMEONE_WHO_LEFT,
   }
+}
+
+/** StoredAuthor is an author as a fragment shows them, and when their account last changed. */
+export interface StoredAuthor extends Author {
+  updated: string
+}
+
+/** findAuthor reads what a message shows of its author in one light query; null when they left. */
+export function findAuthor(app: any, id: string): StoredAuthor | null {
+  const row = new DynamicModel({ id: '', username: '', name: '', updated: '' })
+  try {
+    app.db().newQuery('SELECT id, username, name, updated FROM users WHERE id = {:id}').bind({ id }).one(row)
+  } catch {
+    return null
+  }
+  return { id: row.id, username: row.username, name: row.name || row.username, updated: row.updated }
 }
 
 /** bodyError checks a message body after trimming. */
@@ -70,9 +87,12 @@ export function bodyError(body: string, max = bodyMax()): string | null {
 }
 
 /**
- * prepareMessage runs on every save, from Hearth's pages or from PocketBase's API: it trims the
- * body and renders it. Its mentions are decided here: an @name links the person only if they may
- * read the room at this moment, and stays so (a later change of membership changes no message).
+ * prepareMessage runs on every save, from Hearth's pages or from PocketBase's API, before the
+ * save's transaction: it trims the body, renders it, and renders the whole message's fragment
+ * (whatever a client sent as one is never shown), so the transaction holds SQLite's writer for
+ * SQL only. A new message has no number yet: numberMessage gives it one.
+ * Its mentions are decided here too: an @name links the person only if they may read the room
+ * at this moment, and stays so (a later change of membership changes no message).
  */
 export function prepareMessage(app: any, record: any, isNew: boolean): void {
   const body = record.getString('body').trim()
@@ -82,14 +102,21 @@ export function prepareMessage(app: any, record: any, isNew: boolean): void {
   const rendered = renderBody(body, (usernames) => readersNamed(app, record.getString('room'), usernames))
   record.set('html', rendered.html)
   record.set('mentions', rendered.mentions)
-  // whatever a client sent is never shown: the fragment is rendered by Hearth after the save
-  record.set('fragment', '')
-  if (isNew) record.set('edited', false)
+  if (isNew) {
+    record.set('edited', false)
+    record.set('number', 0)
+  }
+  prerender(app, record)
 }
 
-/** numberMessage gives a new message the next number in its room, inside the save's transaction. */
+/**
+ * numberMessage gives a new message the next number in its room, inside the save's transaction,
+ * and writes it into the fragment rendered before.
+ */
 export function numberMessage(tx: any, record: any): void {
-  record.set('number', nextMessageNumber(tx, record.getString('room')))
+  const number = nextMessageNumber(tx, record.getString('room'))
+  record.set('number', number)
+  record.set('fragment', numbered(record.getString('fragment'), number))
 }
 
 
@@ -130,8 +157,7 @@ export function findMessage(roomId: string, id: string): any {
 }
 
 export function loadMessage(record: any): Message {
-  $app.expandRecords([record], ['author'], null)
-  return messageOf(record, record.expandedOne('author'))
+  return messageOf(record, findAuthor($app, record.getString('author')))
 }
 
 /**
@@ -151,22 +177,23 @@ function sentWith(authorId: string, nonce: string): any {
 }
 
 /**
- * post adds a message. The form's one-time token (nonce) makes a double submit or a retry
- * land once: the second request finds the first message and returns it.
+ * post adds a message to a room where the user has that standing. The form's one-time token
+ * (nonce) makes a double submit or a retry land once: the second request finds the first message
+ * and returns it. A new message comes with its fragment; one found again is rendered by the page.
  */
-export function post(user: User, roomRecord: any, form: Record<string, string>): { message?: Message; errors?: Errors } {
-  if (!mayPost(standingIn(roomRecord, user.id))) throw new HttpError(403, 'Join this room to post in it.')
+export function post(user: User, roomId: string, standing: Standing, form: Record<string, string>): { message?: Message; errors?: Errors } {
+  if (!mayPost(standing)) throw new HttpError(403, 'Join this room to post in it.')
   const body = (form.body || '').trim()
   const error = bodyError(body)
   if (error) return { errors: { body: error } }
   const nonce = (form.nonce || '').slice(0, 64)
   if (nonce) {
     const earlier = sentWith(user.id, nonce)
-    if (earlier) return { message: loadMessage(earlier) }
+    if (earlier) return { message: foundAgain(earlier) }
   }
   guard(LIMITS.posts, user.id, 'You are posting too fast. Wait a moment, then send again.', 'body')
   const record = new Record($app.findCachedCollectionByNameOrId('messages'))
-  record.set('room', roomRecord.id)
+  record.set('room', roomId)
   record.set('author', user.id)
   record.set('body', body)
   record.set('nonce', nonce)
@@ -176,10 +203,15 @@ export function post(user: User, roomRecord: any, form: Record<string, string>):
     // the same form sent twice at once: the unique (author, nonce) index let only one through
     refund(LIMITS.posts, user.id) // nothing new was posted
     const earlier = nonce ? sentWith(user.id, nonce) : null
-    if (earlier) return { message: loadMessage(earlier) }
+    if (earlier) return { message: foundAgain(earlier) }
     throw err
   }
-  return { message: loadMessage(record) }
+  return { message: messageOf(record, { id: user.id, username: user.username, name: user.name }) }
+}
+
+// A message found by its one-time token: its stored fragment may be stale, so the page renders it.
+function foundAgain(record: any): Message {
+  return { ...loadMessage(record), fragment: '' }
 }
 
 /** edit changes the body of one's own message and marks it edited. */

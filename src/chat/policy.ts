@@ -54,15 +54,17 @@ export interface Audience {
 
 /** audience is mayRead for everyone at once, for the relay. */
 export function audience(app: any, roomId: string): Audience {
-  let room: any
+  // plain queries: this runs inside every change's transaction, while it holds SQLite's writer
+  const room = new DynamicModel({ kind: '' })
   try {
-    room = app.findRecordById('rooms', roomId)
+    app.db().newQuery('SELECT kind FROM rooms WHERE id = {:id}').bind({ id: roomId }).one(room)
   } catch {
     return { anyUser: false, users: [] }
   }
-  if (room.getString('kind') === 'public') return { anyUser: true, users: [] }
-  const users = app.findRecordsByFilter('memberships', 'room = {:room}', '', 0, 0, { room: roomId }).map((m: any) => m.getString('user'))
-  return { anyUser: false, users }
+  if (room.kind === 'public') return { anyUser: true, users: [] }
+  const members = arrayOf(new DynamicModel({ user: '' }))
+  app.db().newQuery('SELECT user FROM memberships WHERE room = {:room}').bind({ room: roomId }).all(members)
+  return { anyUser: false, users: members.map((m: any) => m.user) }
 }
 
 /**

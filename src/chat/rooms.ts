@@ -3,7 +3,7 @@ import { HttpError } from '../runtime/context'
 import { LIMITS, guard } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { Errors } from '../runtime/forms'
-import { standingIn, mayRead } from './policy'
+import { standingIn, mayRead, type Standing } from './policy'
 
 export type RoomKind = 'public' | 'private'
 export const SLUG = /^[a-z0-9][a-z0-9-]{1,39}$/
@@ -55,12 +55,12 @@ export function findRoomRecord(idOrSlug: string): any | null {
  * openRoom returns the room a user asked for, or a 404 when it does not exist or is private
  * to others (the answer is the same, so nobody learns which private rooms exist).
  */
-export function openRoom(user: User | null, slug: string): { room: Room; record: any } {
+export function openRoom(user: User | null, slug: string): { room: Room; record: any; standing: Standing } {
   if (!user) throw new HttpError(401, 'Log in to see this room.')
   const record = findRoomRecord(slug)
   const standing = record ? standingIn(record, user.id) : null
   if (!record || !standing || !mayRead(standing)) throw new HttpError(404, 'There is no room here, or it is private.')
-  return { record, room: roomOf(record, standing.role) }
+  return { record, standing, room: roomOf(record, standing.role) }
 }
 
 /** visibleRooms lists the public rooms and the private rooms the user belongs to. */

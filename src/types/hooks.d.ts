@@ -18,6 +18,7 @@ declare const Record: any
 declare const Cookie: any
 declare const Collection: any
 declare const DynamicModel: any
+declare const DateTime: any
 declare const ValidationError: any
 declare const BadRequestError: any
 declare const TooManyRequestsError: any

@@ -77,8 +77,8 @@ export function createRoom(ctx: Ctx) {
  * the message and a fresh form. A refused message shows the room again with the composer's error.
  */
 export function postMessage(ctx: Ctx) {
-  const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
-  const result = attempt(ctx, () => messages.post(ctx.user as any, record, ctx.form))
+  const { room, standing } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  const result = attempt(ctx, () => messages.post(ctx.user as any, room.id, standing, ctx.form))
   if (result.errors) return { ...roomPage(ctx), ...ctx.invalid(result.errors) }
   if (!ctx.request.isHtmx) ctx.redirect(`/rooms/${room.slug}#message-${result.message!.id}`)
   return { room, message: result.message }

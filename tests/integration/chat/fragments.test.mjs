@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { startServerWithSuperuser, api, roomIdOf, userIdOf } from '../../helpers/admin.mjs'
 import { signUp, createRoom, postMessage } from '../../helpers/browserless.mjs'
 import { Subscriber } from '../../helpers/sse.mjs'
-import { liveAttributes } from '../../helpers/markup.mjs'
+import { liveAttributes, dataNumberOf } from '../../helpers/markup.mjs'
 
 let server
 let alice, bob
@@ -33,6 +33,18 @@ async function stored(id) {
 async function events(visitor, slug) {
   return JSON.parse((await visitor.get(`/rooms/${slug}/events?after=0`)).text).events
 }
+
+test('a message is rendered before it is stored: its fragment carries its number and is shown as stored', async () => {
+  const slug = await createRoom(alice, { kind: 'public' })
+  const ids = [await postMessage(alice, slug, 'first'), await postMessage(alice, slug, 'second')]
+  for (const [i, id] of ids.entries()) {
+    const before = await stored(id)
+    assert.equal(dataNumberOf(before.fragment), i + 1)
+    const page = (await bob.get(`/rooms/${slug}`)).text
+    assert.ok(page.includes(before.fragment), 'the page shows the stored fragment')
+    assert.deepEqual(await stored(id), before, 'its key is fresh: nothing was rendered again')
+  }
+})
 
 test('a new display name shows on old messages in the page and in catch-up, rendered again once', async () => {
   const slug = await createRoom(alice, { kind: 'public' })
