@@ -1,7 +1,8 @@
 // Command pocketbase is PocketBase v0.39.11 with the JS hooks runtime, JS migrations and Hearth's
-// Go bindings: the realtime relay (see relay/doc.go for why it is in Go), room transactions,
-// the heap floor, background checkpoints, the rate limiter (limits), the display-name check
-// (names), the dummy password check (passwords) and the hidden-email guard.
+// Go bindings: the realtime relay (see relay/doc.go for why it is in Go), room transactions, the
+// heap floor and the JS pool sized from the memory limit (memlimit), background checkpoints, the
+// rate limiter (limits), the display-name check (names), the dummy password check (passwords) and
+// the hidden-email guard. It carries Hearth's version (release.go).
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"time"
 
 	"github.com/dop251/goja"
 	"github.com/pocketbase/pocketbase"
@@ -25,6 +27,7 @@ import (
 	"hearth/server/hiddenemail"
 	"hearth/server/jsgate"
 	"hearth/server/limits"
+	"hearth/server/memlimit"
 	"hearth/server/names"
 	"hearth/server/passwords"
 	"hearth/server/relay"
@@ -32,9 +35,9 @@ import (
 )
 
 func main() {
-	// SQLite's checkpoints run in the background instead of inside every 78th post (see checkpoint)
 	// every default path is beside the executable, so an unpacked release serves with `./hearth serve`
 	dir := releaseDir()
+	// SQLite's checkpoints run in the background instead of inside every 78th post (see checkpoint)
 	app := pocketbase.NewWithConfig(pocketbase.Config{
 		DBConnect:      checkpoint.Connect,
 		DefaultDataDir: filepath.Join(dir, "pb_data"),
@@ -48,10 +51,10 @@ func main() {
 	flags := app.RootCmd.PersistentFlags()
 	hooksDir := flags.String("hooksDir", filepath.Join(dir, "pb_hooks"), "the directory with the JS app hooks")
 	hooksWatch := flags.Bool("hooksWatch", false, "restart the app when a pb_hooks file changes")
-	// note: more than PocketBase's 15, because when every pooled runtime is busy PocketBase builds a
-	// fresh one per call, and Hearth's bundle and templates then load again: at 32 concurrent room
-	// page requests a pool of 64 served 146-159 requests/s against 94 with 15 (see BENCHMARKS.md).
-	hooksPool := flags.Int("hooksPool", 64, "the number of pooled JS runtimes for hook handlers")
+	// the memory the process may use (its cgroup's limit or the machine's): the pool and the heap
+	// floor follow it, so Hearth fits a small machine
+	memory := memlimit.Read()
+	hooksPool := flags.Int("hooksPool", defaultHooksPool(memory.Bytes), "the number of pooled JS runtimes for hook handlers")
 	migrationsDir := flags.String("migrationsDir", filepath.Join(dir, "pb_migrations"), "the directory with the JS migrations")
 	publicDir := flags.String("publicDir", filepath.Join(dir, "pb_public"), "the directory to serve static files from")
 	app.RootCmd.ParseFlags(os.Args[1:])
@@ -92,13 +95,20 @@ func main() {
 	// an explicit GOGC also turns it off): the heap may grow to that size before Go collects, so
 	// collections stop landing on every few posts. Under a cgroup limit (a container, systemd's
 	// MemoryMax) Go's soft limit is set to three quarters of it, unless GOMEMLIMIT is set.
-	memory := heapfloor.MemoryLimit()
-	if floor, on := heapfloor.FloorFromEnv(memory); on {
+	floor, on := heapfloor.FloorFromEnv(memory)
+	if on {
 		heapfloor.Start(floor)
+		// ... and an idle process gives what the floor let pile up back to the system
+		heapfloor.TrimWhenIdle(10 * time.Second)
 	}
-	if soft := heapfloor.SoftLimitFor(memory); soft > 0 {
+	soft := heapfloor.SoftLimitFor(memory)
+	if soft > 0 {
 		debug.SetMemoryLimit(int64(soft))
 	}
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		log.Print(memorySummary(memory, floor, soft, *hooksPool))
+		return e.Next()
+	})
 
 	// HEARTH_PPROF=127.0.0.1:6060 serves Go's profiles (heap, CPU, goroutines) on that address, for
 	// operators and bench/ (see BENCHMARKS.md); unset, nothing listens.

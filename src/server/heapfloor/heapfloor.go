@@ -23,6 +23,8 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"hearth/server/memlimit"
 )
 
 // DefaultFloorMB is the heap size below which collections wait (HEARTH_GC_HEAP_MB) where memory is
@@ -48,7 +50,7 @@ func FloorFor(limit uint64) uint64 {
 
 // FloorFromEnv reads HEARTH_GC_HEAP_MB; unset, the floor follows the memory limit (FloorFor); 0
 // turns it off. An explicit GOGC (the operator's own choice) also turns it off.
-func FloorFromEnv(limit Limit) (bytes uint64, on bool) {
+func FloorFromEnv(limit memlimit.Limit) (bytes uint64, on bool) {
 	if os.Getenv("GOGC") != "" {
 		return 0, false
 	}
@@ -68,7 +70,7 @@ func FloorFromEnv(limit Limit) (bytes uint64, on bool) {
 // process there; the rest is for what Go does not count (SQLite's page cache, kernel socket
 // buffers). None (0) for physical memory, which other processes share, or when the operator set
 // GOMEMLIMIT.
-func SoftLimitFor(limit Limit) uint64 {
+func SoftLimitFor(limit memlimit.Limit) uint64 {
 	if !limit.Cgroup || os.Getenv("GOMEMLIMIT") != "" {
 		return 0
 	}

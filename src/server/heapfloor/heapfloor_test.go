@@ -6,15 +6,17 @@ import (
 	"runtime/debug"
 	"testing"
 	"time"
+
+	"hearth/server/memlimit"
 )
 
 func TestFloorFromEnv(t *testing.T) {
 	const mb = 1 << 20
-	vps := Limit{Bytes: 512 * mb, Cgroup: true}
-	big := Limit{Bytes: 24 << 30}
+	vps := memlimit.Limit{Bytes: 512 * mb, Cgroup: true}
+	big := memlimit.Limit{Bytes: 24 << 30}
 	scenarios := []struct {
 		name  string
-		limit Limit
+		limit memlimit.Limit
 		gogc  string
 		floor string // "-" leaves HEARTH_GC_HEAP_MB unset
 		bytes uint64
@@ -22,7 +24,7 @@ func TestFloorFromEnv(t *testing.T) {
 	}{
 		{"plenty of memory: the default", big, "", "-", DefaultFloorMB * mb, true},
 		{"a 512 MB limit: an eighth of it", vps, "", "-", 64 * mb, true},
-		{"nothing known: the default", Limit{}, "", "-", DefaultFloorMB * mb, true},
+		{"nothing known: the default", memlimit.Limit{}, "", "-", DefaultFloorMB * mb, true},
 		{"operator's size wins over the limit", vps, "", "100", 100 * mb, true},
 		{"zero turns it off", big, "", "0", 0, false},
 		{"nonsense turns it off", big, "", "lots", 0, false},
@@ -70,14 +72,14 @@ func TestSoftLimitFor(t *testing.T) {
 	const mb = 1 << 20
 	t.Setenv("GOMEMLIMIT", "")
 	os.Unsetenv("GOMEMLIMIT")
-	if got := SoftLimitFor(Limit{Bytes: 512 * mb, Cgroup: true}); got != 384*mb {
+	if got := SoftLimitFor(memlimit.Limit{Bytes: 512 * mb, Cgroup: true}); got != 384*mb {
 		t.Fatalf("a 512 MB cgroup: soft limit %d MB, want 384", got/mb)
 	}
-	if got := SoftLimitFor(Limit{Bytes: 512 * mb}); got != 0 {
+	if got := SoftLimitFor(memlimit.Limit{Bytes: 512 * mb}); got != 0 {
 		t.Fatalf("physical memory: soft limit %d MB, want none", got/mb)
 	}
 	t.Setenv("GOMEMLIMIT", "200MiB")
-	if got := SoftLimitFor(Limit{Bytes: 512 * mb, Cgroup: true}); got != 0 {
+	if got := SoftLimitFor(memlimit.Limit{Bytes: 512 * mb, Cgroup: true}); got != 0 {
 		t.Fatalf("operator's GOMEMLIMIT: soft limit %d MB, want none (theirs)", got/mb)
 	}
 }

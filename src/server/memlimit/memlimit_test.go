@@ -1,4 +1,4 @@
-package heapfloor
+package memlimit
 
 import (
 	"os"
@@ -8,8 +8,8 @@ import (
 
 const meminfo2G = "MemTotal:        2000000 kB\nMemFree:         1000000 kB\n"
 
-// Each scenario is a fake system: the files memoryLimit reads, under a temporary root.
-func TestMemoryLimit(t *testing.T) {
+// Each scenario is a fake system: the files read reads, under a temporary root.
+func TestRead(t *testing.T) {
 	const kb = 1 << 10
 	scenarios := []struct {
 		name  string
@@ -68,8 +68,8 @@ func TestMemoryLimit(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if got := memoryLimit(root); got != s.want {
-				t.Fatalf("memoryLimit = %+v, want %+v", got, s.want)
+			if got := read(root); got != s.want {
+				t.Fatalf("read = %+v, want %+v", got, s.want)
 			}
 		})
 	}

@@ -1,4 +1,7 @@
-package heapfloor
+// Package memlimit reads how much memory the process may use: its cgroup's limit (a container's,
+// a systemd unit's MemoryMax) or else the machine's physical memory. The heap floor and the size of
+// the JS runtime pool follow it, so Hearth fits a 512 MB VPS (BENCHMARKS.md, "Small machines").
+package memlimit
 
 import (
 	"bufio"
@@ -22,15 +25,15 @@ type Limit struct {
 	Cgroup bool
 }
 
-// MemoryLimit reads the process's memory limit from the system.
-func MemoryLimit() Limit {
-	return memoryLimit("/")
+// Read reads the process's memory limit from the system.
+func Read() Limit {
+	return read("/")
 }
 
-// memoryLimit is the smallest of the limits of the process's cgroup and its ancestors (cgroup v2
+// read is the smallest of the limits of the process's cgroup and its ancestors (cgroup v2
 // memory.max, else v1 memory.limit_in_bytes) and the machine's physical memory, reading the files
 // under root (the tests' fake systems).
-func memoryLimit(root string) Limit {
+func read(root string) Limit {
 	mem := memTotal(filepath.Join(root, "proc/meminfo"))
 	cg := cgroupLimit(root)
 	if cg > 0 && (mem == 0 || cg < mem) {
