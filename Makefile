@@ -36,6 +36,7 @@ bin/linux-$(HOST_ARCH)/hearth: $(PB)
 	@mkdir -p $(@D)
 	cp $(PB) $@
 
+.PRECIOUS: bin/linux-%/hearth
 bin/linux-%/hearth: $(GO_SOURCES)
 	@mkdir -p $(@D)
 	cd src/server && CGO_ENABLED=0 GOOS=linux GOARCH=$* go build -trimpath -ldflags "$(LDFLAGS)" -o ../../$@ .
