@@ -1,5 +1,8 @@
 package main
 
+// What follows from the memory Hearth may use (memlimit), besides the heap floor: the JS pool's
+// size and the line that says so on start.
+
 import (
 	"fmt"
 
@@ -32,7 +35,12 @@ func memorySummary(memory memlimit.Limit, floor, soft uint64, pool int) string {
 	if memory.Cgroup {
 		source = "cgroup limit"
 	}
-	line := fmt.Sprintf("Hearth %s: may use %d MB (%s); heap floor %d MB", version, memory.Bytes>>20, source, floor>>20)
+	line := fmt.Sprintf("Hearth %s: may use %d MB (%s); ", version, memory.Bytes>>20, source)
+	if floor > 0 {
+		line += fmt.Sprintf("heap floor %d MB", floor>>20)
+	} else {
+		line += "no heap floor"
+	}
 	if soft > 0 {
 		line += fmt.Sprintf(", Go soft limit %d MB", soft>>20)
 	}
