@@ -1,6 +1,10 @@
 # Hearth: `make run` builds everything and serves on 127.0.0.1:8090; `make test` runs every test.
 
 PB_VERSION := 0.39.11
+# Hearth's release is package.json's version; the binary carries it (`--version`, $hearth.version)
+VERSION := $(shell node -p "require('./package.json').version")
+LDFLAGS := -s -w -X github.com/pocketbase/pocketbase.Version=$(PB_VERSION) -X main.version=$(VERSION)
+HOST_ARCH := $(shell go env GOARCH)
 PB := bin/pocketbase
 ADDR ?= 127.0.0.1:8090
 DATA ?= pb_data
@@ -8,16 +12,43 @@ PB_DIRS = --dir $(DATA) --hooksDir pb_hooks --migrationsDir pb_migrations --publ
 SOURCES := $(shell find src -type f) package.json $(wildcard pb_public/hearth*.js)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all run dev build test gotest typecheck unit integration e2e bench chromium superuser clean
+.PHONY: all run dev build test gotest typecheck unit integration e2e bench chromium superuser clean release release-host
 
 all: build
 
 # PocketBase is built from its Go module, pinned to v$(PB_VERSION) in src/server/go.mod, with
 # Hearth's one Go binding (the realtime relay): never downloaded, never committed.
-GO_SOURCES := $(shell find src/server -type f -name '*.go') src/server/go.mod src/server/go.sum
+GO_SOURCES := $(shell find src/server -type f -name '*.go') src/server/go.mod src/server/go.sum package.json
 $(PB): $(GO_SOURCES)
 	@mkdir -p bin
-	cd src/server && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/pocketbase/pocketbase.Version=$(PB_VERSION)" -o ../../$(PB) .
+	cd src/server && CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o ../../$(PB) .
+
+# The release: dist/hearth-<version>-linux-<arch>.tar.gz, one folder holding the binary, the
+# compiled hooks, the migrations, the public files, the systemd unit and the operator's guide;
+# `./hearth serve` in it serves Hearth (its default paths are beside the binary). CGO is off, so
+# any platform cross-compiles with Go alone; this machine's own reuses bin/pocketbase.
+release: dist/hearth-$(VERSION)-linux-amd64.tar.gz dist/hearth-$(VERSION)-linux-arm64.tar.gz
+
+# the release of this machine's platform, which tests/integration/release/ unpacks and runs
+release-host: dist/hearth-$(VERSION)-linux-$(HOST_ARCH).tar.gz
+
+bin/linux-$(HOST_ARCH)/hearth: $(PB)
+	@mkdir -p $(@D)
+	cp $(PB) $@
+
+.PRECIOUS: bin/linux-%/hearth
+bin/linux-%/hearth: $(GO_SOURCES)
+	@mkdir -p $(@D)
+	cd src/server && CGO_ENABLED=0 GOOS=linux GOARCH=$* go build -trimpath -ldflags "$(LDFLAGS)" -o ../../$@ .
+
+RELEASE_FILES := $(shell find pb_hooks/pages pb_migrations pb_public -type f) deploy/hearth.service docs/OPERATING.md
+dist/hearth-$(VERSION)-linux-%.tar.gz: bin/linux-%/hearth pb_hooks/hearth/hearth.js $(RELEASE_FILES)
+	@set -e; name=hearth-$(VERSION)-linux-$*; rm -rf dist/$$name; mkdir -p dist/$$name; \
+	cp bin/linux-$*/hearth deploy/hearth.service docs/OPERATING.md dist/$$name/; \
+	cp -r pb_hooks pb_migrations pb_public dist/$$name/; \
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$$(git log -1 --format=%ct) \
+	  -C dist -cf - $$name | gzip -n > $@.part; mv $@.part $@; rm -rf dist/$$name
+	@echo "built $@"
 
 # The Go tests run under the race detector (it needs cgo, so a C compiler); the relay is all
 # goroutines and locks (src/server/relay/doc.go).
@@ -63,7 +94,7 @@ integration: build
 e2e: build chromium
 	node --test --test-concurrency=1 e2e/
 
-test: build chromium typecheck gotest
+test: build release-host chromium typecheck gotest
 	node --test --test-concurrency=2 tests/unit/ tests/integration/ e2e/
 
 bench: build bin/bench-reader
@@ -74,4 +105,4 @@ bin/bench-reader: bench/reader/main.go bench/reader/go.mod
 	cd bench/reader && CGO_ENABLED=0 go build -trimpath -o ../../bin/bench-reader .
 
 clean:
-	rm -rf bin pb_hooks/hearth pb_hooks/hearth.pb.js pb_public/vendor pb_public/min
+	rm -rf bin dist pb_hooks/hearth pb_hooks/hearth.pb.js pb_public/vendor pb_public/min

@@ -10,10 +10,10 @@
 //
 //   node bench/fanout.mjs [--n=100,1000,5000,10000] [--quick] [--posts=20] [--gap=200] [--order=hearth,pb]
 import {
-  args, numList, summary, ratio, round, sleep, now, cpuMs, startBenchServer, postMessage, writeResult,
-  goal, fmt, LoadSampler, onExit, perfRecord,
+  args, numList, summary, ratio, sleep, now, startBenchServer, postMessage, writeResult, goal, fmt,
+  LoadSampler, running,
 } from './lib/common.mjs'
-import { SubscriberPool, workersFor } from './lib/pool.mjs'
+import { fanoutPhase } from './lib/fanout-phase.mjs'
 import { setupRoom } from './lib/setup.mjs'
 
 const a = args()
@@ -26,123 +26,10 @@ const WORKERS = a.workers ? Number(a.workers) : null
 const CONNECT_CONCURRENCY = Number(a['connect-concurrency'] ?? 12)
 
 const load = new LoadSampler()
+const live = running()
 const server = await startBenchServer()
-let pool = null
-const stop = onExit(async () => {
-  await pool?.shutdown()
-  await server.stop()
-})
-
-let K = 0
-async function waitClientsGone(ms = 20000) {
-  const deadline = Date.now() + ms
-  while (Date.now() < deadline) {
-    if ((await server.relayStats()).clients === 0) return true
-    await sleep(100)
-  }
-  return false
-}
-
-/** one system at one N: connect, warm up, POSTS measured posts, disconnect */
-async function phase(setup, system, N) {
-  const W = WORKERS ?? workersFor(N)
-  pool = new SubscriberPool(W)
-  await pool.ready()
-  const opened = await pool.open({
-    port: server.port, mode: system, topic: system === 'hearth' ? setup.hearthTopic : setup.pbTopic,
-    accounts: setup.accounts, count: N, concurrency: CONNECT_CONCURRENCY,
-  })
-  if (opened.failed) console.log(`  ${system}: ${opened.failed} of ${N} connections failed: ${opened.errors.join('; ')}`)
-  await sleep(300)
-  const timeout = Math.max(10000, N * 5)
-  // two warm-up posts, not measured
-  for (let i = 0; i < 2; i++) {
-    const k = ++K
-    await postMessage(server, setup.slug, setup.poster.cookie, `bench k=${k} t=${now().toFixed(3)} (warm-up)`)
-    await pool.waitDone(k, timeout)
-    await sleep(GAP)
-  }
-  await pool.reset({ exact: true, seqCheck: false })
-  const perfStop = perfRecord(server.pid, `fanout-${system}-${N}`)
-  const cpu0 = cpuMs(server.pid)
-  const postMs = []
-  const ks = []
-  const sentAt = new Map()
-  let incomplete = 0
-  const t0 = performance.now()
-  for (let i = 0; i < POSTS; i++) {
-    const k = ++K
-    ks.push(k)
-    const sent = now()
-    sentAt.set(k, sent)
-    const res = await postMessage(server, setup.slug, setup.poster.cookie, `bench k=${k} t=${sent.toFixed(3)}`)
-    postMs.push(res.ms)
-    if (!(await pool.waitDone(k, timeout))) incomplete++
-    await sleep(GAP)
-  }
-  const wallMs = performance.now() - t0
-  const serverCpu = cpuMs(server.pid) - cpu0
-  await perfStop()
-  const c = await pool.collect()
-  const all = []
-  const last = []
-  let received = 0
-  for (const k of ks) {
-    const arr = c.lat.get(k) || []
-    received += arr.length
-    for (const v of arr) all.push(v)
-    last.push(arr.length ? Math.max(...arr) : NaN)
-  }
-  // where the time goes: until the first connection has it (the POST's work before publishing),
-  // then the spread to the last one, and how busy the reader processes were during that spread
-  const first = []
-  const spread = []
-  const perPost = []
-  let busy = 0
-  let spreadSum = 0
-  for (const k of ks) {
-    const b = c.bursts.get(k)
-    if (!b) continue
-    first.push(b.first - sentAt.get(k))
-    spread.push(b.last - b.first)
-    perPost.push({ k, post: round(postMs[ks.indexOf(k)]), first: round(b.first - sentAt.get(k)), last: round(b.last - sentAt.get(k)) })
-    for (const w of b.perWorker) {
-      busy += w.busy
-      spreadSum += w.spread
-    }
-  }
-  const stats = await server.relayStats()
-  await pool.closeConns()
-  await pool.shutdown()
-  pool = null
-  await waitClientsGone()
-  const r = {
-    subscribers: opened.opened,
-    failedConnections: opened.failed,
-    connectMs: round(opened.ms),
-    workers: W,
-    latency: summary(all),
-    lastSubscriber: summary(last.filter(Number.isFinite)),
-    firstSubscriber: summary(first),
-    spread: summary(spread),
-    readerBusyDuringSpread: round(busy / Math.max(1e-9, spreadSum), 3),
-    post: summary(postMs),
-    expected: opened.opened * POSTS,
-    received,
-    missing: opened.opened * POSTS - received,
-    incompletePosts: incomplete,
-    unexpectedCloses: c.unexpectedCloses,
-    serverCpuMsPerPost: round(serverCpu / POSTS),
-    clientCpuUsPerEvent: round((c.cpuMs * 1000) / Math.max(1, c.events)),
-    clientEventLoopUtilization: c.elu.map((x) => round(x, 3)),
-    wallMs: round(wallMs),
-    relay: system === 'hearth' ? stats : undefined,
-    // each post's own numbers, to tell one slow post from a slow tail everywhere
-    perPost,
-  }
-  console.log(`  ${system.padEnd(6)} N=${N}: ${fmt(r.latency)} | last subscriber ${fmt(r.lastSubscriber)} | first ${r.firstSubscriber.p50} spread ${r.spread.p50} (reader busy ${Math.round(r.readerBusyDuringSpread * 100)} %) | POST p50 ${r.post.p50} ms | missing ${r.missing} | server CPU ${r.serverCpuMsPerPost} ms/post | reader CPU ${r.clientCpuUsPerEvent} µs/event | connect ${round(opened.ms / 1000, 1)} s`)
-  return r
-}
+live.server = server
+const options = { posts: POSTS, gap: GAP, workers: WORKERS ?? undefined, connectConcurrency: CONNECT_CONCURRENCY }
 
 const results = []
 let setup
@@ -159,7 +46,7 @@ try {
   console.log(`  POST with no subscribers: ${fmt(postAlone)}`)
   for (const N of Ns) {
     const row = { N }
-    for (const system of ORDER) row[system] = await phase(setup, system, N)
+    for (const system of ORDER) row[system] = await fanoutPhase(live, setup, system, N, options)
     if (!row.hearth || !row.pb) {
       results.push(row)
       continue
@@ -174,7 +61,7 @@ try {
     results.push(row)
   }
 } finally {
-  await stop()
+  await live.stop()
 }
 
 console.log('\nFan-out latency (ms from POST to subscriber)')

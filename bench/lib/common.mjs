@@ -224,11 +224,12 @@ const STATS_PAGE = "<% response.type('application/json') %><%- JSON.stringify($r
 /**
  * startBenchServer runs Hearth through the tests' launcher (tests/helpers/server.mjs) with a copy of
  * Hearth's hooks plus the relay-stats page, the benchmark limits, and HEARTH_BENCH_PB, when set, as
- * the binary (e.g. an unstripped build for perf); extraArgs: more flags for `serve`.
+ * the binary (e.g. an unstripped build for perf); extraArgs: more flags for `serve`; bin: the
+ * command to run instead (e.g. a wrapper that starts it in a cgroup).
  */
-export async function startBenchServer(env = {}, extraPages = {}, extraArgs = []) {
+export async function startBenchServer(env = {}, extraPages = {}, extraArgs = [], { bin } = {}) {
   const server = await startServer({
-    bin: process.env.HEARTH_BENCH_PB,
+    bin: bin ?? process.env.HEARTH_BENCH_PB,
     env: { ...BENCH_ENV, ...env },
     extraPages: { 'bench-relay-stats/index.ejs': STATS_PAGE, ...extraPages },
     args: extraArgs,

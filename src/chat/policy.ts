@@ -44,6 +44,13 @@ export const mayEdit = (s: Standing, authorId: string): boolean => mayRead(s) &&
 /** mayDelete: one's own message, or any message in a room one owns. */
 export const mayDelete = (s: Standing, authorId: string): boolean => mayRead(s) && (s.userId === authorId || s.role === 'owner')
 
+/**
+ * maySeeRelease: the Hearth release in the page footer (_private/release-footer.ejs), meant for
+ * admins. Hearth has no admins yet (admin settings come later), so nobody: this is where they will
+ * be let in.
+ */
+export const maySeeRelease = (_user: any): boolean => false
+
 /** Audience is who may receive a room's events: decided at the moment of sending. */
 export interface Audience {
   /** every signed-in user (a public room) */

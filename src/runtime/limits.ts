@@ -28,7 +28,7 @@ function configured(limit: Limit): Limit {
   return m ? { ...limit, max: Number(m[1]), windowSeconds: Number(m[2]) } : limit
 }
 
-// README.md's operator table lists these; keep the two in step.
+// docs/OPERATING.md lists these (tests/unit/settings.test.mjs checks it does).
 export const LIMITS = {
   failedLogins: { name: 'failed_logins', max: 10, windowSeconds: 600 },
   signups: { name: 'signups', max: 10, windowSeconds: 3600 },

@@ -1,7 +1,8 @@
 // Command pocketbase is PocketBase v0.39.11 with the JS hooks runtime, JS migrations and Hearth's
-// Go bindings: the realtime relay (see relay/doc.go for why it is in Go), room transactions,
-// the heap floor, background checkpoints, the rate limiter (limits), the display-name check
-// (names), the dummy password check (passwords) and the hidden-email guard.
+// Go bindings: the realtime relay (see relay/doc.go for why it is in Go), room transactions, the
+// heap floor and the JS pool sized from the memory limit (memlimit), background checkpoints, the
+// rate limiter (limits), the display-name check (names), the dummy password check (passwords) and
+// the hidden-email guard. It carries Hearth's version (release.go).
 package main
 
 import (
@@ -10,6 +11,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -26,6 +29,7 @@ import (
 	"hearth/server/hiddenemail"
 	"hearth/server/jsgate"
 	"hearth/server/limits"
+	"hearth/server/memlimit"
 	"hearth/server/names"
 	"hearth/server/passwords"
 	"hearth/server/relay"
@@ -33,21 +37,28 @@ import (
 )
 
 func main() {
+	// every default path is beside the executable, so an unpacked release serves with `./hearth serve`
+	dir := releaseDir()
 	// SQLite's checkpoints run in the background instead of inside every 78th post (see checkpoint)
-	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: checkpoint.Connect})
+	app := pocketbase.NewWithConfig(pocketbase.Config{
+		DBConnect:      checkpoint.Connect,
+		DefaultDataDir: filepath.Join(dir, "pb_data"),
+	})
+	app.RootCmd.Version = versionLine()
+	app.RootCmd.SetVersionTemplate("Hearth {{.Version}}\n")
 	checkpoint.Register(app)
 	// only superusers may sort or filter records by a hidden email (see hiddenemail)
 	hiddenemail.Register(app)
 
 	flags := app.RootCmd.PersistentFlags()
-	hooksDir := flags.String("hooksDir", "pb_hooks", "the directory with the JS app hooks")
+	hooksDir := flags.String("hooksDir", filepath.Join(dir, "pb_hooks"), "the directory with the JS app hooks")
 	hooksWatch := flags.Bool("hooksWatch", false, "restart the app when a pb_hooks file changes")
-	// note: more than PocketBase's 15, because when every pooled runtime is busy PocketBase builds a
-	// fresh one per call, and Hearth's bundle and templates then load again: at 32 concurrent room
-	// page requests a pool of 64 served 146-159 requests/s against 94 with 15 (see BENCHMARKS.md).
-	hooksPool := flags.Int("hooksPool", 64, "the number of pooled JS runtimes for hook handlers")
-	migrationsDir := flags.String("migrationsDir", "pb_migrations", "the directory with the JS migrations")
-	publicDir := flags.String("publicDir", "pb_public", "the directory to serve static files from")
+	// the memory the process may use (its cgroup's limit or the machine's): the pool and the heap
+	// floor follow it, so Hearth fits a small machine
+	memory := memlimit.Read()
+	hooksPool := flags.Int("hooksPool", defaultHooksPool(memory.Bytes), "the number of pooled JS runtimes for hook handlers")
+	migrationsDir := flags.String("migrationsDir", filepath.Join(dir, "pb_migrations"), "the directory with the JS migrations")
+	publicDir := flags.String("publicDir", filepath.Join(dir, "pb_public"), "the directory to serve static files from")
 	app.RootCmd.ParseFlags(os.Args[1:])
 
 	rel := relay.New(app, relay.ConfigFromEnv())
@@ -82,11 +93,24 @@ func main() {
 	// ... and its events reach the relay right after the commit (see relay/committed.go)
 	rel.PublishCommitted("messages", "memberships")
 
-	// HEARTH_GC_HEAP_MB (default 192; 0 = off; an explicit GOGC also turns it off): the heap may
-	// grow to that size before Go collects, so collections stop landing on every few posts.
-	if floor, on := heapfloor.FloorFromEnv(); on {
+	// HEARTH_GC_HEAP_MB (default an eighth of the memory the process may use, at most 192; 0 = off;
+	// an explicit GOGC also turns it off): the heap may grow to that size before Go collects, so
+	// collections stop landing on every few posts. Under a cgroup limit (a container, systemd's
+	// MemoryMax) Go's soft limit is set to three quarters of it, unless GOMEMLIMIT is set.
+	floor, on := heapfloor.FloorFromEnv(memory)
+	if on {
 		heapfloor.Start(floor)
+		// ... and an idle process gives what the floor let pile up back to the system
+		heapfloor.TrimWhenIdle(10 * time.Second)
 	}
+	soft := heapfloor.SoftLimitFor(memory)
+	if soft > 0 {
+		debug.SetMemoryLimit(int64(soft))
+	}
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		log.Print(memorySummary(memory, floor, soft, *hooksPool))
+		return e.Next()
+	})
 
 	// HEARTH_PPROF=127.0.0.1:6060 serves Go's profiles (heap, CPU, goroutines) on that address, for
 	// operators and bench/ (see BENCHMARKS.md); unset, nothing listens.
@@ -106,6 +130,8 @@ func main() {
 		HooksPoolSize: *hooksPool,
 		MigrationsDir: *migrationsDir,
 		OnInit: func(vm *goja.Runtime) {
+			// the release, for the health answer and the admins' footer
+			vm.Set("$hearth", map[string]any{"version": version, "pocketbase": pocketbase.Version})
 			vm.Set("$relay", rel)
 			vm.Set("$limitBody", limitBody)
 			vm.Set("$limits", limiter)

@@ -56,6 +56,8 @@ declare const $relay: {
   /** closes every live connection opened with the session whose cookie hashes to hash */
   disconnectSession(hash: string): number
 }
+/** The running release (src/server/main.go): Hearth's version from package.json, set at link time, and PocketBase's. */
+declare const $hearth: { version: string; pocketbase: string }
 /** caps what may be read of e.request.body (src/server/main.go); reading past it throws "request body too large" */
 declare function $limitBody(e: any, bytes: number): void
 /** Hearth's Go rate limiter (src/server/limits): atomic fixed windows shared by every VM. */

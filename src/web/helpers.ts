@@ -44,6 +44,8 @@ export const helpers = {
   utcDayLabel,
   timelineOf,
   assetUrl,
+  /** the running release ($hearth, set by src/server/main.go): Hearth's version and PocketBase's */
+  release: () => $hearth,
   /** the longest message body (the messages collection's body max): forms say it as maxlength */
   bodyMax: () => messages.bodyMax(),
   /** a fresh one-time token for a form that must act once */

@@ -21,7 +21,8 @@ export function freePort() {
   })
 }
 
-async function waitHealthy(url, child, output, ms = 20000) {
+/** waitHealthy resolves once the server at url answers /api/health, and fails if the child exits first. */
+export async function waitHealthy(url, child, output, ms = 20000) {
   const deadline = Date.now() + ms
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`pocketbase exited with ${child.exitCode}:\n${output()}`)

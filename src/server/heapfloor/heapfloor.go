@@ -23,32 +23,58 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"hearth/server/memlimit"
 )
 
-// DefaultFloorMB is the heap size below which collections wait (HEARTH_GC_HEAP_MB).
+// DefaultFloorMB is the heap size below which collections wait (HEARTH_GC_HEAP_MB) where memory is
+// plentiful.
 const DefaultFloorMB = 192
+
+// limitShare is the part of the process's memory limit the floor may take: an eighth, so a 512 MB
+// VPS gets 64 MB and the idle process stays near that (BENCHMARKS.md, "Small machines").
+const limitShare = 8
 
 // maxPercent only keeps the arithmetic in range for a nearly empty heap: the floor is the bound.
 const maxPercent = 100000
 
-// FloorFromEnv reads HEARTH_GC_HEAP_MB; 0 turns the floor off. An explicit GOGC (the operator's own
-// choice) also turns it off.
-func FloorFromEnv() (bytes uint64, on bool) {
+// FloorFor is the floor for a memory limit: an eighth of it, at most DefaultFloorMB; the default
+// when the limit is unknown (0).
+func FloorFor(limit uint64) uint64 {
+	const most = uint64(DefaultFloorMB) << 20
+	if limit == 0 {
+		return most
+	}
+	return min(limit/limitShare, most)
+}
+
+// FloorFromEnv reads HEARTH_GC_HEAP_MB; unset, the floor follows the memory limit (FloorFor); 0
+// turns it off. An explicit GOGC (the operator's own choice) also turns it off.
+func FloorFromEnv(limit memlimit.Limit) (bytes uint64, on bool) {
 	if os.Getenv("GOGC") != "" {
 		return 0, false
 	}
-	mb := DefaultFloorMB
-	if v, ok := os.LookupEnv("HEARTH_GC_HEAP_MB"); ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return 0, false
-		}
-		mb = n
+	v, ok := os.LookupEnv("HEARTH_GC_HEAP_MB")
+	if !ok {
+		return FloorFor(limit.Bytes), true
 	}
-	if mb == 0 {
+	mb, err := strconv.Atoi(v)
+	if err != nil || mb <= 0 {
 		return 0, false
 	}
 	return uint64(mb) << 20, true
+}
+
+// SoftLimitFor is the Go soft memory limit (GOMEMLIMIT) for a cgroup limit: three quarters of it,
+// so Go collects harder as the heap nears the cgroup's limit instead of the kernel killing the
+// process there; the rest is for what Go does not count (SQLite's page cache, kernel socket
+// buffers). None (0) for physical memory, which other processes share, or when the operator set
+// GOMEMLIMIT.
+func SoftLimitFor(limit memlimit.Limit) uint64 {
+	if !limit.Cgroup || os.Getenv("GOMEMLIMIT") != "" {
+		return 0
+	}
+	return limit.Bytes / 4 * 3
 }
 
 var (

@@ -6,21 +6,29 @@ import (
 	"runtime/debug"
 	"testing"
 	"time"
+
+	"hearth/server/memlimit"
 )
 
 func TestFloorFromEnv(t *testing.T) {
+	const mb = 1 << 20
+	vps := memlimit.Limit{Bytes: 512 * mb, Cgroup: true}
+	big := memlimit.Limit{Bytes: 24 << 30}
 	scenarios := []struct {
 		name  string
+		limit memlimit.Limit
 		gogc  string
 		floor string // "-" leaves HEARTH_GC_HEAP_MB unset
 		bytes uint64
 		on    bool
 	}{
-		{"default", "", "-", DefaultFloorMB << 20, true},
-		{"operator's size", "", "64", 64 << 20, true},
-		{"zero turns it off", "", "0", 0, false},
-		{"nonsense turns it off", "", "lots", 0, false},
-		{"an explicit GOGC wins", "50", "-", 0, false},
+		{"plenty of memory: the default", big, "", "-", DefaultFloorMB * mb, true},
+		{"a 512 MB limit: an eighth of it", vps, "", "-", 64 * mb, true},
+		{"nothing known: the default", memlimit.Limit{}, "", "-", DefaultFloorMB * mb, true},
+		{"operator's size wins over the limit", vps, "", "100", 100 * mb, true},
+		{"zero turns it off", big, "", "0", 0, false},
+		{"nonsense turns it off", big, "", "lots", 0, false},
+		{"an explicit GOGC wins", vps, "50", "-", 0, false},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
@@ -31,11 +39,48 @@ func TestFloorFromEnv(t *testing.T) {
 			} else {
 				t.Setenv("HEARTH_GC_HEAP_MB", s.floor)
 			}
-			bytes, on := FloorFromEnv()
+			bytes, on := FloorFromEnv(s.limit)
 			if bytes != s.bytes || on != s.on {
-				t.Fatalf("FloorFromEnv() = %d, %v; want %d, %v", bytes, on, s.bytes, s.on)
+				t.Fatalf("FloorFromEnv(%+v) = %d, %v; want %d, %v", s.limit, bytes, on, s.bytes, s.on)
 			}
 		})
+	}
+}
+
+func TestFloorFor(t *testing.T) {
+	const mb = 1 << 20
+	scenarios := []struct {
+		name        string
+		limit, want uint64
+	}{
+		{"256 MB", 256 * mb, 32 * mb},
+		{"512 MB VPS", 512 * mb, 64 * mb},
+		{"1 GB", 1024 * mb, 128 * mb},
+		{"1.5 GB and more: capped at the default", 1536 * mb, DefaultFloorMB * mb},
+		{"unknown: the default", 0, DefaultFloorMB * mb},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			if got := FloorFor(s.limit); got != s.want {
+				t.Fatalf("FloorFor(%d MB) = %d MB, want %d MB", s.limit/mb, got/mb, s.want/mb)
+			}
+		})
+	}
+}
+
+func TestSoftLimitFor(t *testing.T) {
+	const mb = 1 << 20
+	t.Setenv("GOMEMLIMIT", "")
+	os.Unsetenv("GOMEMLIMIT")
+	if got := SoftLimitFor(memlimit.Limit{Bytes: 512 * mb, Cgroup: true}); got != 384*mb {
+		t.Fatalf("a 512 MB cgroup: soft limit %d MB, want 384", got/mb)
+	}
+	if got := SoftLimitFor(memlimit.Limit{Bytes: 512 * mb}); got != 0 {
+		t.Fatalf("physical memory: soft limit %d MB, want none", got/mb)
+	}
+	t.Setenv("GOMEMLIMIT", "200MiB")
+	if got := SoftLimitFor(memlimit.Limit{Bytes: 512 * mb, Cgroup: true}); got != 0 {
+		t.Fatalf("operator's GOMEMLIMIT: soft limit %d MB, want none (theirs)", got/mb)
 	}
 }
 

@@ -1,0 +1,50 @@
+package heapfloor
+
+import (
+	"runtime/debug"
+	"runtime/metrics"
+	"time"
+)
+
+// IdleAllocBytes is how little a process may allocate in one interval of TrimWhenIdle and still
+// count as idle: an idle Hearth (checkpoints every second, keep-alives every minute) allocates a
+// few KiB a second, one page view or post hundreds of KiB.
+const IdleAllocBytes = 1 << 20
+
+// TrimWhenIdle collects and gives the heap's free memory back to the system once an interval
+// passes with less than IdleAllocBytes allocated, and again only after the next busy interval.
+//
+// Why: the floor lets garbage pile up to the floor between collections, and Go collects an idle
+// process only every two minutes and then keeps the freed memory (up to the floor) for reuse, so
+// an idle Hearth with a 64 MB floor sat at 148 MB resident where 25 MB of heap was live
+// (BENCHMARKS.md, "Small machines"). A collection while idle delays no one.
+func TrimWhenIdle(interval time.Duration) {
+	go func() {
+		last := allocated()
+		trimmed := false
+		for range time.Tick(interval) {
+			now := allocated()
+			idle := now-last < IdleAllocBytes
+			last = now
+			if !idle {
+				trimmed = false
+			} else if !trimmed {
+				// twice: what has a finalizer (goja's and the files' objects) is freed by the
+				// collection after the one that found it unreachable (about 2 MB of an idle heap)
+				debug.FreeOSMemory()
+				debug.FreeOSMemory()
+				trimmed = true
+				last = allocated()
+			}
+		}
+	}()
+}
+
+func allocated() uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
+}

@@ -1,0 +1,48 @@
+package main
+
+// What follows from the memory Hearth may use (memlimit), besides the heap floor: the JS pool's
+// size and the line that says so on start.
+
+import (
+	"fmt"
+
+	"hearth/server/memlimit"
+)
+
+// poolMB is the memory the pool takes one JS runtime for where memory is short: a runtime that
+// has served pages holds Hearth's compiled bundle and templates, and 64 of them held about 40 MB
+// more live heap than 16 after a burst of page views; under a 512 MB limit an idle Hearth took
+// 67 MB with 16 and 64 MB with 8 (BENCHMARKS.md, "Small machines").
+const poolMB = 64
+
+// defaultHooksPool is --hooksPool's default for the memory the process may use (0: unknown).
+//
+// note: 64, more than PocketBase's 15, because when every pooled runtime is busy PocketBase builds
+// a fresh one per call, and Hearth's bundle and templates then load again: at 32 concurrent room
+// page requests a pool of 64 served 146-159 requests/s against 94 with 15 (see BENCHMARKS.md).
+// Below 4 GB it is one runtime per 64 MB (8 on a 512 MB VPS), never fewer than 8.
+func defaultHooksPool(limit uint64) int {
+	const most, least = 64, 8
+	if limit == 0 {
+		return most
+	}
+	return max(least, min(most, int(limit>>20)/poolMB))
+}
+
+// memorySummary is the line Hearth logs on start: what it may use and what follows from it.
+func memorySummary(memory memlimit.Limit, floor, soft uint64, pool int) string {
+	source := "physical memory"
+	if memory.Cgroup {
+		source = "cgroup limit"
+	}
+	line := fmt.Sprintf("Hearth %s: may use %d MB (%s); ", version, memory.Bytes>>20, source)
+	if floor > 0 {
+		line += fmt.Sprintf("heap floor %d MB", floor>>20)
+	} else {
+		line += "no heap floor"
+	}
+	if soft > 0 {
+		line += fmt.Sprintf(", Go soft limit %d MB", soft>>20)
+	}
+	return line + fmt.Sprintf(", %d pooled JS runtimes", pool)
+}
