@@ -10,6 +10,7 @@ import * as members from '../chat/members'
 import * as messages from '../chat/messages'
 import * as history from '../realtime/history'
 import * as fragments from '../chat/fragments'
+import * as search from '../chat/search'
 
 /** Ctx is a page's context with the helpers the entry adds (requireUser, invalid...). */
 type Ctx = PageContext
@@ -29,11 +30,22 @@ export function roomPage(ctx: Ctx) {
   const user = ctx.requireUser()
   const { room, record } = rooms.openRoom(user, ctx.params.slug)
   const before = positionIn(ctx, 'before') ?? undefined
+  const at = before === undefined ? positionIn(ctx, 'at') ?? undefined : undefined
   const head = history.head($app, record.id)
-  const { messages: listed, olderCursor } = messages.history(record.id, before)
+  const { messages: listed, olderCursor } = at === undefined ? messages.history(record.id, before) : messages.around(record.id, at)
   const memberCount = members.countOf(record.id)
   const myRooms = rooms.visibleRooms(user).filter((r) => r.role)
-  return { room, messages: listed, olderCursor, head, memberCount, myRooms, paging: before !== undefined }
+  return { room, messages: listed, olderCursor, head, memberCount, myRooms, paging: before !== undefined || at !== undefined }
+}
+
+/** searchPage finds messages the user may read (?q=), a page at a time (?before=<cursor>). */
+export function searchPage(ctx: Ctx) {
+  const user = ctx.requireUser()
+  const text = String(ctx.request.query.q || '').slice(0, 1000)
+  const query = search.queryOf(text)
+  if (!query) return { text, query: null, results: [], next: null }
+  const { results, next } = search.search(user, query, positionIn(ctx, 'before') ?? undefined)
+  return { text, query, results, next }
 }
 
 /** catchUp answers the events of a room after ?after=<position>, seen as ?event=<id> (JSON). */
