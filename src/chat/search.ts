@@ -2,6 +2,7 @@
 // matching words marked. The index (pb_migrations/1764000700_message_search.js) is SQLite's FTS5,
 // kept in step with every write by triggers.
 import type { User } from '../accounts/session'
+import { HttpError } from '../runtime/context'
 
 export const RESULTS_PER_PAGE = 20
 /** Words searched at most; the rest of a longer query is left out (and the page says so). */
@@ -60,7 +61,7 @@ export function search(user: User, query: Query, before?: number): { results: Re
     key: 0, id: '', number: 0, created: '', slug: '', roomName: '', kind: '',
     authorId: '', authorName: '', authorUsername: '', snippet: '',
   }))
-  $app.db().newQuery(`
+  const sql = $app.db().newQuery(`
     SELECT message_search_fts.rowid AS key, m.id AS id, m.number AS number, m.created AS created,
            r.slug AS slug, r.name AS roomName, r.kind AS kind,
            m.author AS authorId, COALESCE(u.name, '') AS authorName, COALESCE(u.username, '') AS authorUsername,
@@ -76,7 +77,13 @@ export function search(user: User, query: Query, before?: number): { results: Re
      ORDER BY message_search_fts.rowid DESC
      LIMIT {:limit}`)
     .bind({ match: query.match, before: before || Number.MAX_SAFE_INTEGER, user: user.id, limit: RESULTS_PER_PAGE + 1 })
-    .all(rows)
+  try {
+    sql.all(rows)
+  } catch (err) {
+    // queryOf leaves FTS5 nothing to misread; should a query still be refused, it is the query's fault
+    if (/fts5/i.test(String(err))) throw new HttpError(400, 'Hearth could not search for that. Try other words.')
+    throw err
+  }
   const page = rows.slice(0, RESULTS_PER_PAGE)
   const results = page.map((r: any) => ({
     id: r.id,
