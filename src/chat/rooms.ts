@@ -4,8 +4,9 @@ import { LIMITS, guard } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { Errors } from '../runtime/forms'
 import { standingIn, mayRead } from './policy'
+import { named, type Peer } from './direct'
 
-export type RoomKind = 'public' | 'private'
+export type RoomKind = 'public' | 'private' | 'direct'
 export const SLUG = /^[a-z0-9][a-z0-9-]{1,39}$/
 
 /** Room is what pages know of a room, seen by one user. */
@@ -17,6 +18,8 @@ export interface Room {
   kind: RoomKind
   /** the viewer's role: owner, member, or '' when not a member */
   role: string
+  /** in a direct conversation, the other person (whose name is the room's name) */
+  peer?: Peer
 }
 
 export function roomOf(record: any, role: string): Room {
@@ -60,7 +63,7 @@ export function openRoom(user: User | null, slug: string): { room: Room; record:
   const record = findRoomRecord(slug)
   const standing = record ? standingIn(record, user.id) : null
   if (!record || !standing || !mayRead(standing)) throw new HttpError(404, 'There is no room here, or it is private.')
-  return { record, room: roomOf(record, standing.role) }
+  return { record, room: named(user.id, [roomOf(record, standing.role)])[0] }
 }
 
 /** visibleRooms lists the public rooms and the private rooms the user belongs to. */
@@ -77,7 +80,7 @@ export function visibleRooms(user: User): Room[] {
     0,
     { user: user.id },
   )
-  return records.map((r: any) => roomOf(r, roles.get(r.id) || ''))
+  return named(user.id, records.map((r: any) => roomOf(r, roles.get(r.id) || '')))
 }
 
 export function slugFrom(name: string): string {

@@ -11,6 +11,7 @@ import * as messages from '../chat/messages'
 import * as history from '../realtime/history'
 import * as fragments from '../chat/fragments'
 import * as search from '../chat/search'
+import * as direct from '../chat/direct'
 
 /** Ctx is a page's context with the helpers the entry adds (requireUser, invalid...). */
 type Ctx = PageContext
@@ -137,4 +138,9 @@ export function addMember(ctx: Ctx) {
   const result = attempt(ctx, () => members.addMember(record, ctx.user!.id, ctx.form.username))
   if (result.errors) return { ...memberList(ctx), ...ctx.invalid(result.errors) }
   ctx.redirect(`/rooms/${room.slug}/members`)
+}
+
+/** openConversation goes to the direct conversation with a person (made the first time). */
+export function openConversation(ctx: Ctx) {
+  ctx.redirect(`/rooms/${direct.conversationWith(ctx.requireUser(), ctx.params.person)}`)
 }
