@@ -33,7 +33,7 @@ for (const javaScript of [true, false]) {
     const word = `quokka${javaScript ? 'js' : 'nojs'}`
     for (let i = 1; i <= 120; i++) await postMessage(elsewhere, slug, i === 7 ? `the ${word} plan <b>is</b> ready` : `message ${i}`)
 
-    const box = page.getByRole('searchbox', { name: 'Search messages' })
+    const box = page.getByRole('searchbox', { name: 'Search', exact: true })
     await box.fill(word)
     await Promise.all([page.waitForURL('**/search?q=**'), box.press('Enter')])
     const result = page.locator('.result')

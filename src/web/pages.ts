@@ -12,6 +12,7 @@ import * as history from '../realtime/history'
 import * as fragments from '../chat/fragments'
 import * as search from '../chat/search'
 import * as direct from '../chat/direct'
+import * as typingSignal from '../chat/typing'
 
 /** Ctx is a page's context with the helpers the entry adds (requireUser, invalid...). */
 type Ctx = PageContext
@@ -143,4 +144,11 @@ export function addMember(ctx: Ctx) {
 /** openConversation goes to the direct conversation with a person (made the first time). */
 export function openConversation(ctx: Ctx) {
   ctx.redirect(`/rooms/${direct.conversationWith(ctx.requireUser(), ctx.params.person)}`)
+}
+
+/** typing passes "I am typing" on to the room's other readers (202; 429 when sent too often). */
+export function typing(ctx: Ctx) {
+  const { record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  const sent = typingSignal.typing(ctx.user as any, record)
+  return ctx.json(sent ? 202 : 429, { sent })
 }
