@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { startServer } from '../../helpers/server.mjs'
 import { signUp, createRoom, apiToken } from '../../helpers/browserless.mjs'
 import { api, roomIdOf } from '../../helpers/admin.mjs'
-import { RawSse, apiRealtimeSubscribe } from '../../helpers/sse.mjs'
+import { RawSse, apiRealtimeSubscribe, followRoom } from '../../helpers/sse.mjs'
 import { liveAttributes } from '../../helpers/markup.mjs'
 
 let server
@@ -22,14 +22,7 @@ after(async () => {
   await server?.stop()
 })
 
-async function follow(visitor, topic) {
-  const sse = new RawSse(server, { cookie: visitor.cookieHeader() })
-  open.push(sse)
-  await sse.connect()
-  const res = await visitor.post('/realtime/subscriptions', { clientId: sse.clientId, topics: topic })
-  assert.equal(res.status, 200, res.text)
-  return sse
-}
+const follow = (visitor, topic) => followRoom(server, visitor, topic, open)
 
 const typingSignals = (sse, topic) => sse.named(topic).filter((e) => e.html.includes('data-signal="typing"'))
 
