@@ -20,7 +20,7 @@
   var loading = new WeakSet() // timelines fetching their older messages
 
   document.addEventListener('hearth:event', function (e) {
-    show(e.target, e.detail.html)
+    if (e.target.matches('.messages')) show(e.target, e.detail.html)
   })
 
   document.addEventListener('hearth:connection', function (e) {
@@ -165,8 +165,13 @@
   // message, an edit, times localised, the composer growing, the window turning.
   function follow(timeline) {
     var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)))
+    var unread = document.getElementById('unread')
     if (target && timeline.contains(target)) atBottom.set(timeline, false)
-    else toBottom(timeline)
+    else if (unread && timeline.contains(unread) && unread.offsetTop > timeline.clientHeight / 2) {
+      // the reader left off here: start at "New messages", unless it is already in view at the bottom
+      timeline.scrollTop = unread.offsetTop - timeline.offsetTop - NEAR_PX
+      atBottom.set(timeline, false)
+    } else toBottom(timeline)
     timeline.addEventListener('scroll', function () { scrolled(timeline) }, { passive: true })
     var keep = new ResizeObserver(function () { if (atBottom.get(timeline)) toBottom(timeline) })
     keep.observe(timeline)

@@ -30,6 +30,7 @@ onRecordCreateExecute((e) => {
   hearth.numberMessage(e.app, e.record)
   e.next()
   hearth.broadcasts.messageSaved(e.app, e.record)
+  hearth.broadcasts.messagePosted(e.app, e.record)
 }, 'messages')
 
 onRecordUpdateExecute((e) => {

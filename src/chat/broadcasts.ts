@@ -5,7 +5,7 @@
 // the record; the relay takes them right after the commit (src/server/relay/committed.go).
 import { renderPartial } from '../runtime/partials'
 import { forget } from '../realtime/history'
-import { sseSend, personalEvent } from '../realtime/publish'
+import { sseSend, personalEvent, activityEvent } from '../realtime/publish'
 import { roomTopic } from '../realtime/topics'
 import * as fragments from './fragments'
 import { roomOf } from './rooms'
@@ -39,6 +39,18 @@ export function messageSaved(tx: any, record: any): void {
   const sent = sseSend(tx, roomTopic(room.id), fragments.render(tx, record), { subject: record.id })
   forget(tx, room.id, record.id, sent.event!.id)
   later(record, sent.pending)
+}
+
+/**
+ * messagePosted tells everyone who may read the room, on their own topic, that a message came
+ * (their unread counts, and whether it mentions them), after the commit like the message's event.
+ */
+export function messagePosted(tx: any, record: any): void {
+  const mentions = record.collection().fields.getByName('mentions') ? record.getStringSlice('mentions') : []
+  const html = renderPartial('activity', {
+    roomId: record.getString('room'), number: record.getInt('number'), authorId: record.getString('author'), mentions,
+  })
+  later(record, activityEvent(tx, record.getString('room'), html))
 }
 
 /** messageDeleted records the removal; no event keeps the deleted text. */

@@ -19,6 +19,8 @@ export function addMembership(app: any, roomId: string, userId: string, role: st
   m.set('room', roomId)
   m.set('user', userId)
   m.set('role', role)
+  // a newcomer starts with the room's history read: what comes after is new to them
+  m.set('readNumber', app.findRecordById('rooms', roomId).getInt('lastNumber'))
   app.save(m)
 }
 

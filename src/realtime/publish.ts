@@ -4,7 +4,7 @@
 // Delivery goes through $relay, Hearth's Go binding (src/server/relay), because PocketBase's own
 // client.send blocks on a client that stops reading. Payloads are JSON: a newline in the HTML can
 // never break the SSE stream.
-import { roomOfTopic } from './topics'
+import { roomOfTopic, ME_TOPIC } from './topics'
 import { recordRoomEvent, type RoomEvent } from './history'
 import { audience as roomAudience } from '../chat/policy'
 
@@ -72,6 +72,21 @@ export function personalEvent(topic: string, userId: string, html: string): Rela
   const roomId = roomOfTopic(topic)
   if (!roomId) throw new Error(`personalEvent: unknown topic "${topic}"`)
   return { topic, data: JSON.stringify({ html }), room: roomId, seq: 0, users: [userId], anyUser: false }
+}
+
+/**
+ * activityEvent tells the people who may read a room, on their own topic (ME_TOPIC), that
+ * something happened there (a new message: their unread counts). No position, never replayed:
+ * a page shows the counts as they are when it is rendered.
+ */
+export function activityEvent(app: any, roomId: string, html: string): RelayEvent {
+  const audience = roomAudience(app, roomId)
+  return { topic: ME_TOPIC, data: JSON.stringify({ html }), room: '', seq: 0, users: audience.users, anyUser: audience.anyUser }
+}
+
+/** personalSignal tells one person's open tabs, on their own topic, about their own state (now). */
+export function personalSignal(userId: string, html: string): number {
+  return $relay.publish({ topic: ME_TOPIC, data: JSON.stringify({ html }), room: '', seq: 0, users: [userId], anyUser: false })
 }
 
 /**

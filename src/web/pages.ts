@@ -13,14 +13,18 @@ import * as fragments from '../chat/fragments'
 import * as search from '../chat/search'
 import * as direct from '../chat/direct'
 import * as typingSignal from '../chat/typing'
+import * as unread from '../chat/unread'
 
 /** Ctx is a page's context with the helpers the entry adds (requireUser, invalid...). */
 type Ctx = PageContext
 
 /** positionIn reads a whole number from the query string, or null. */
 function positionIn(ctx: Ctx, name: string): number | null {
-  const raw = ctx.request.query[name] || ''
-  return /^\d+$/.test(raw) ? Number(raw) : null
+  return wholeNumber(ctx.request.query[name])
+}
+
+function wholeNumber(raw: string | undefined): number | null {
+  return /^\d{1,15}$/.test(raw || '') ? Number(raw) : null
 }
 
 /**
@@ -36,8 +40,20 @@ export function roomPage(ctx: Ctx) {
   const head = history.head($app, record.id)
   const { messages: listed, olderCursor } = at === undefined ? messages.history(record.id, before) : messages.around(record.id, at)
   const memberCount = members.countOf(record.id)
-  const myRooms = rooms.visibleRooms(user).filter((r) => r.role)
-  return { room, messages: listed, olderCursor, head, memberCount, myRooms, paging: before !== undefined || at !== undefined }
+  // "New messages" goes before the first message after the reader's position, which the page then moves past
+  const readNumber = room.role ? unread.readNumberOf(record.id, user.id) : null
+  const firstUnread = readNumber === null ? 0 : listed.find((m) => m.number > readNumber)?.number || 0
+  if (room.role && listed.length) unread.markRead(record.id, user.id, listed[listed.length - 1].number)
+  const myRooms = unread.withUnread(user.id, rooms.visibleRooms(user).filter((r) => r.role))
+  return { room, messages: listed, olderCursor, head, memberCount, myRooms, firstUnread, paging: before !== undefined || at !== undefined }
+}
+
+/** readUpTo moves the reader's position in a room forward (the page's script, as messages arrive while it is seen). */
+export function readUpTo(ctx: Ctx) {
+  const { record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  const number = wholeNumber(ctx.form.number)
+  if (number === null) throw new HttpError(422, 'Say which message you have read: number=<its number>.')
+  return ctx.json(200, { readNumber: unread.markRead(record.id, ctx.user!.id, number) })
 }
 
 /** searchPage finds messages the user may read (?q=), a page at a time (?before=<cursor>). */
@@ -75,7 +91,8 @@ function attempt<T extends { errors?: Errors }>(ctx: Ctx, act: () => T): T {
 
 /** roomList is the rooms page: every room the user may see. */
 export function roomList(ctx: Ctx) {
-  return { rooms: rooms.visibleRooms(ctx.requireUser()) }
+  const user = ctx.requireUser()
+  return { rooms: unread.withUnread(user.id, rooms.visibleRooms(user)) }
 }
 
 /** createRoom makes a room and goes there; a refused form is the rooms page with its errors. */

@@ -45,7 +45,7 @@ test('"Message" opens one conversation between two people, the same from either 
   for (const [who, other] of [[x, y], [y, x]]) {
     const rooms = (await who.get('/rooms')).text
     const directs = rooms.slice(rooms.indexOf('<h2>Direct messages</h2>'))
-    assert.match(directs, new RegExp(`href="/rooms/${slug}"><img[^>]*>${other.username}</a>`), 'listed under Direct messages')
+    assert.match(directs, new RegExp(`href="/rooms/${slug}" data-room="[a-z0-9]+"><img[^>]*>${other.username}<span class="unread"`), 'listed under Direct messages')
     const sidebar = (await who.get('/rooms/lobby')).text
     assert.match(sidebar, new RegExp(`<ul aria-label="Direct messages">[\\s\\S]*href="/rooms/${slug}"`))
   }
