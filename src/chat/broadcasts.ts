@@ -46,7 +46,7 @@ export function messageSaved(tx: any, record: any): void {
  * (their unread counts, and whether it mentions them), after the commit like the message's event.
  */
 export function messagePosted(tx: any, record: any): void {
-  const mentions = record.collection().fields.getByName('mentions') ? record.getStringSlice('mentions') : []
+  const mentions = Array.from(record.getStringSlice('mentions') || [], String)
   const html = renderPartial('activity', {
     roomId: record.getString('room'), number: record.getInt('number'), authorId: record.getString('author'), mentions,
   })

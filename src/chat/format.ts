@@ -1,6 +1,7 @@
 // Message bodies are Markdown, rendered once when saved. Raw HTML is off, so whatever a person
 // types is escaped; links open safely.
 import MarkdownIt from 'markdown-it'
+import { markMentions, renderMention, type MentionEnv } from './mention-syntax'
 
 let md: any = null
 
@@ -16,9 +17,28 @@ function renderer(): any {
     tokens[idx].attrSet('target', '_blank')
     return defaultLinkOpen(tokens, idx, options, env, self)
   }
+  // after linkify, so URLs and e-mail addresses are links already (and skipped); before
+  // text_join, so an escaped \@name stays apart and stays text
+  md.core.ruler.after('linkify', 'mention', markMentions)
+  md.renderer.rules.mention = renderMention
   return md
 }
 
-export function renderBody(body: string): string {
-  return renderer().render(body).trim()
+/** Rendered is a body as HTML, with the ids of the people its mentions link to. */
+export interface Rendered {
+  html: string
+  mentions: string[]
+}
+
+/**
+ * renderBody renders a body. readersNamed says which of the @names it mentions are people who
+ * may read the room (username to user id); those become links, every other @name stays text.
+ */
+export function renderBody(body: string, readersNamed: (usernames: string[]) => Map<string, string> = () => new Map()): Rendered {
+  const env: MentionEnv = { named: new Set(), readers: new Map() }
+  const tokens = renderer().parse(body, env)
+  env.readers = env.named.size ? readersNamed([...env.named]) : new Map()
+  const html = renderer().renderer.render(tokens, renderer().options, env).trim()
+  const mentions = [...new Set([...env.named].map((name) => env.readers.get(name)).filter((id): id is string => !!id))]
+  return { html, mentions }
 }

@@ -87,6 +87,25 @@ export function membersOf(roomId: string): Member[] {
   })
 }
 
+/** MATCHES_MAX is the most members a name completion offers at once. */
+export const MATCHES_MAX = 8
+
+/**
+ * membersStartingWith lists up to MATCHES_MAX members of a room whose username or display name
+ * starts with a prefix (lowercase letters, digits, _), those matched by username first, for the
+ * composer's name completion.
+ */
+export function membersStartingWith(roomId: string, prefix: string): Array<{ username: string; name: string }> {
+  const rows = arrayOf(new DynamicModel({ username: '', name: '' }))
+  $app.db()
+    .newQuery(`SELECT u.username AS username, u.name AS name FROM memberships m JOIN users u ON u.id = m.user
+      WHERE m.room = {:room} AND (substr(u.username, 1, {:n}) = {:prefix} OR lower(substr(u.name, 1, {:n})) = {:prefix})
+      ORDER BY substr(u.username, 1, {:n}) = {:prefix} DESC, u.username LIMIT {:limit}`)
+    .bind({ room: roomId, prefix, n: prefix.length, limit: MATCHES_MAX })
+    .all(rows)
+  return rows.map((r: any) => ({ username: r.username, name: r.name || r.username }))
+}
+
 function requireOwner(roomRecord: any, userId: string): void {
   if (!mayManageMembers(standingIn(roomRecord, userId))) throw new HttpError(403, 'Only the room owner can change who is in it.')
 }

@@ -5,7 +5,7 @@ import type { User } from '../accounts/session'
 import type { Errors } from '../runtime/forms'
 import { renderBody } from './format'
 import { fragmentsOf, CACHE_COLUMNS } from './fragments'
-import { standingIn, mayPost, mayEdit, mayDelete } from './policy'
+import { standingIn, mayPost, mayEdit, mayDelete, readersNamed } from './policy'
 import { nextMessageNumber } from '../realtime/history'
 
 export const PAGE_SIZE = 50
@@ -37,6 +37,8 @@ export interface Message {
   created: string
   edited: boolean
   author: Author
+  /** the ids of the people it mentions (decided when it was saved) */
+  mentions: string[]
 }
 
 function isoDate(dt: any): string {
@@ -53,6 +55,7 @@ export function messageOf(record: any, author: any): Message {
     fragment: record.getString('fragment'),
     created: isoDate(record.getDateTime('created')),
     edited: record.getBool('edited'),
+    mentions: Array.from(record.getStringSlice('mentions') || [], String),
     author: author
       ? { id: author.id, username: author.getString('username'), name: author.getString('name') || author.getString('username') }
       : { id: '', username: '', name: 'Someone who left' },
@@ -68,14 +71,17 @@ export function bodyError(body: string, max = bodyMax()): string | null {
 
 /**
  * prepareMessage runs on every save, from Hearth's pages or from PocketBase's API: it trims the
- * body and renders it.
+ * body and renders it. Its mentions are decided here: an @name links the person only if they may
+ * read the room at this moment, and stays so (a later change of membership changes no message).
  */
 export function prepareMessage(app: any, record: any, isNew: boolean): void {
   const body = record.getString('body').trim()
   record.set('body', body)
   const error = bodyError(body, bodyMax(app))
   if (error) throw new BadRequestError(error, { body: { code: 'invalid_body', message: error } })
-  record.set('html', renderBody(body))
+  const rendered = renderBody(body, (usernames) => readersNamed(app, record.getString('room'), usernames))
+  record.set('html', rendered.html)
+  record.set('mentions', rendered.mentions)
   // whatever a client sent is never shown: the fragment is rendered by Hearth after the save
   record.set('fragment', '')
   if (isNew) record.set('edited', false)

@@ -78,3 +78,21 @@ export function moderatedRoomIds(userId: string): string[] {
     .findRecordsByFilter('memberships', "user = {:user} && role = 'owner'", '', 0, 0, { user: userId })
     .map((m: any) => m.getString('room'))
 }
+
+/**
+ * readersNamed is mayRead for many people at once, by username, in one query: those of them who
+ * may read the room (any user in a public room, members in a private one), username to user id.
+ * A mention links only these.
+ */
+export function readersNamed(app: any, roomId: string, usernames: string[]): Map<string, string> {
+  const found = new Map<string, string>()
+  if (!usernames.length || !roomId) return found
+  const rows = arrayOf(new DynamicModel({ id: '', username: '' }))
+  const names = usernames.map((_, i) => `{:u${i}}`).join(',')
+  app.db().newQuery(`SELECT u.id AS id, u.username AS username FROM users u JOIN rooms r ON r.id = {:room}
+    WHERE u.username IN (${names}) AND (r.kind = 'public' OR EXISTS (SELECT 1 FROM memberships m WHERE m.room = r.id AND m.user = u.id))`)
+    .bind({ room: roomId, ...Object.fromEntries(usernames.map((name, i) => [`u${i}`, name])) })
+    .all(rows)
+  for (const row of rows) found.set(row.username, row.id)
+  return found
+}

@@ -17,17 +17,11 @@ export interface Counted {
 /** More than this shows as "99+": counting further would read a long stretch for nothing. */
 export const COUNT_CAP = 100
 
-function hasMentions(): boolean {
-  return !!$app.findCachedCollectionByNameOrId('messages').fields.getByName('mentions')
-}
-
 /** unreadOf counts, for every room the user belongs to, what waits for them there. */
 export function unreadOf(userId: string): Map<string, Counted> {
-  // relation fields hold JSON arrays of ids: the user's id appears quoted when they are mentioned
-  const mentioned = hasMentions()
-    ? `EXISTS (SELECT 1 FROM messages m WHERE m.room = ms.room AND m.number > ms.readNumber AND m.author != ms.user
+  // messages.mentions is a relation: a JSON array of ids, where the user's id appears quoted
+  const mentioned = `EXISTS (SELECT 1 FROM messages m WHERE m.room = ms.room AND m.number > ms.readNumber AND m.author != ms.user
          AND m.mentions LIKE '%"' || ms.user || '"%')`
-    : '0'
   const rows = arrayOf(new DynamicModel({ room: '', readNumber: 0, lastNumber: 0, unread: 0, mentioned: false }))
   $app.db().newQuery(`
     SELECT ms.room AS room, ms.readNumber AS readNumber, r.lastNumber AS lastNumber,

@@ -14,6 +14,7 @@ import * as search from '../chat/search'
 import * as direct from '../chat/direct'
 import * as typingSignal from '../chat/typing'
 import * as unread from '../chat/unread'
+import * as users from '../accounts/users'
 
 /** Ctx is a page's context with the helpers the entry adds (requireUser, invalid...). */
 type Ctx = PageContext
@@ -168,4 +169,23 @@ export function typing(ctx: Ctx) {
   const { record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
   const sent = typingSignal.typing(ctx.user as any, record)
   return ctx.json(sent ? 202 : 429, { sent })
+}
+
+/**
+ * mentionable answers the composer's name completion: the room's members whose username or
+ * name starts with ?prefix= (JSON), for people who may read the room.
+ */
+export function mentionable(ctx: Ctx) {
+  const { record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  const prefix = (ctx.request.query.prefix || '').toLowerCase()
+  if (!/^[a-z0-9_]{0,24}$/.test(prefix)) throw new HttpError(422, 'Names are letters, digits and underscores: ask with ?prefix=<the start of one>.')
+  return ctx.json(200, { people: members.membersStartingWith(record.id, prefix) })
+}
+
+/** person is a person's page, where a mention leads: name, avatar and @username (an id or a username finds them). */
+export function person(ctx: Ctx) {
+  ctx.requireUser()
+  const record = users.findUser(ctx.params.person)
+  if (!record) throw new HttpError(404, 'Nobody has that username.')
+  return { person: { id: record.id, username: record.getString('username'), name: record.getString('name') || record.getString('username') } }
 }

@@ -84,3 +84,15 @@ export function messageEvents(events) {
 export function messageChanges(html) {
   return [...html.matchAll(/<li class="message( removed)?" id="message-([a-z0-9]+)"/g)].map((m) => ({ id: m[2], removed: !!m[1] }))
 }
+
+/** mentionsOf reads the user ids a message fragment says it mentions (its data-mentions), in order. */
+export function mentionsOf(html) {
+  const m = /\bdata-mentions="([a-z0-9 ]*)"/.exec(html)
+  if (!m) throw new Error('no data-mentions attribute')
+  return m[1].split(' ').filter(Boolean)
+}
+
+/** messageBodyOf is the rendered body (inside <div class="body">) of a message fragment, or null. */
+export function messageBodyOf(html) {
+  return /<div class="body">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? null
+}
