@@ -33,6 +33,8 @@ test('"Message" opens one conversation between two people, the same from either 
   assert.match(members.text, new RegExp(`action="/people/${y.username}/conversation"`), 'the members page offers "Message"')
   assert.doesNotMatch(members.text, new RegExp(`action="/people/${x.username}/conversation"`), 'not for oneself')
 
+  const profile = await x.get(`/people/${y.username}`)
+  assert.match(profile.text, new RegExp(`<form method="post" action="/people/${y.username}/conversation">\\s*<button type="submit">Message</button>`), 'so does their page')
   const slug = await message(x, y)
   assert.equal(await message(x, y), slug, 'again: the same conversation')
   assert.equal(await message(y, x), slug, 'from the other side: the same conversation')

@@ -54,6 +54,12 @@ test('new messages from others are counted beside the room until it is opened; m
   assert.equal(page.text.match(/class="unread-line"/g).length, 1)
   assert.equal((await markOn(ben, slug)).count, 0, 'opened: read')
   assert.doesNotMatch((await ben.get(`/rooms/${slug}`)).text, /class="unread-line"/, 'and the line is gone next time')
+
+  await postMessage(ana, slug, `a word for @${ben.username}`)
+  assert.deepEqual(await markOn(ben, slug), { href: `/rooms/${slug}#unread`, count: 1, mentioned: true }, 'a mention is marked')
+  assert.equal((await markOn(ana, slug)).mentioned, false, 'for the person mentioned only')
+  await ben.get(`/rooms/${slug}`)
+  assert.deepEqual(await markOn(ben, slug), { href: `/rooms/${slug}`, count: 0, mentioned: false })
 })
 
 test('more than a page waiting: the link opens the room at the first new message, line and all', async () => {
