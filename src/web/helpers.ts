@@ -15,6 +15,7 @@ import { roomTopic } from '../realtime/topics'
 import { HttpError } from '../runtime/context'
 import { keptValues } from '../runtime/forms'
 import pkg from '../../package.json'
+import * as roomLinks from './room-links'
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
@@ -30,7 +31,9 @@ export function assetUrl(path: string): string {
   return `${path}?v=${pkg.version}-${pkg.dependencies['htmx.org']}`
 }
 
+
 export const helpers = {
+  roomLinks,
   rooms,
   members,
   policy,
@@ -52,13 +55,6 @@ export const helpers = {
   bodyMax: () => messages.bodyMax(),
   /** a fresh one-time token for a form that must act once */
   newNonce: () => $security.randomString(24),
-  /** where a link to one of my rooms goes: its "New messages" line when something waits there */
-  unreadHref: (room: { slug: string; unread?: { unread: number; readNumber: number; lastNumber: number } }) => {
-    const u = room.unread
-    if (!u || !u.unread) return `/rooms/${room.slug}`
-    // more than a page waits: open the room at the first new message, not at the newest
-    return u.lastNumber - u.readNumber > messages.PAGE_SIZE ? `/rooms/${room.slug}?at=${u.readNumber + 1}#unread` : `/rooms/${room.slug}#unread`
-  },
 }
 
 /** contextual helpers act on the request they belong to. */
