@@ -116,7 +116,7 @@ test('a message the live event showed first is not added again by the composer\'
   await composer(page).textarea.fill(body)
   await sendComposer(page)
   assert.equal(await messageByText(page, body).count(), 1, 'the message is shown once')
-  assert.equal(await page.locator('#messages > li').count(), 1)
+  assert.equal(await page.locator('#messages > li.message').count(), 1)
   assert.deepEqual(problemsExcept(person), [])
   await person.close()
 })

@@ -19,6 +19,7 @@ import {
   submitAndWait,
   pathOf,
   markPage,
+  deleteInBrowser,
 } from './helpers/browser.mjs'
 
 const WAIT = 15_000 // every wait for something the server or the other tab does
@@ -245,13 +246,13 @@ test('a post, an edit and a delete in one tab reach the other without a reload, 
   timings.editSeenByOther = Date.now() - t
   assert.equal(await bobsCopy.locator('.body').innerText(), edited)
   assert.equal(await messageByText(bob.page, first).count(), 1, 'the edit replaced the message, it did not add one')
-  assert.equal(await bob.page.locator('#messages > li').count(), 2)
+  assert.equal(await bob.page.locator('#messages > li.message').count(), 2)
 
   // back in the room, alice deletes the second message; it leaves bob's view
   await waitLive(alice.page)
   const delAppliedBefore = await applied(bob.page)
   t = Date.now()
-  const { response: deleted } = await submitAndWait(alice.page, messageItem(alice.page, id2).getByRole('button', { name: 'Delete' }), '/deletion')
+  const { response: deleted } = await deleteInBrowser(alice, messageItem(alice.page, id2))
   assert.equal(deleted.status(), 200)
   await messageItem(bob.page, id2).waitFor({ state: 'hidden', timeout: WAIT })
   timings.deleteSeenByOther = Date.now() - t
@@ -367,6 +368,16 @@ test('a longer outage shows "offline" and holds Send (the box stays open) until 
     const c = composer(p.page)
     assert.equal(await c.textarea.isDisabled(), false, `${who}: the box stays open while offline: typing is never lost`)
     assert.equal(await c.send.isDisabled(), true, `${who}: Send is disabled while offline`)
+    assert.ok(Number(await c.send.evaluate((b) => getComputedStyle(b).opacity)) < 0.6, `${who}: and looks it`)
+    // said where the person is looking: by the composer, above the box
+    const note = c.form.locator('.composer-offline')
+    assert.equal(await note.isVisible(), true, `${who}: the composer says it is offline`)
+    assert.match(await note.innerText(), /Offline.*Your text is kept/, `${who}: and what that means`)
+    assert.equal(await note.getAttribute('role'), 'status')
+    const [noteBox, textBox] = [await note.boundingBox(), await c.textarea.boundingBox()]
+    assert.ok(noteBox.y + noteBox.height <= textBox.y + 1, `${who}: the note is just above the box`)
+    assert.ok(textBox.y - (noteBox.y + noteBox.height) < 24, `${who}: right by it`)
+    if (process.env.HEARTH_E2E_SHOTS) await p.page.screenshot({ path: `${process.env.HEARTH_E2E_SHOTS}/offline-${who}.png` })
     const explanation = await p.page.locator('[data-live-status]').evaluate((el) => getComputedStyle(el, '::before').content)
     assert.match(explanation, /Reconnecting/, `${who}: the status explains why`)
     assert.equal(await p.page.locator('[data-live-status]').isVisible(), true)
@@ -386,6 +397,7 @@ test('a longer outage shows "offline" and holds Send (the box stays open) until 
     const c = composer(p.page)
     assert.equal(await c.textarea.isDisabled(), false, `${who}: the textarea is enabled again`)
     assert.equal(await c.send.isDisabled(), false, `${who}: Send is enabled again`)
+    assert.equal(await c.form.locator('.composer-offline').isVisible(), false, `${who}: the offline note is gone`)
     const statuses = await p.page.evaluate(() => window.__live.statuses)
     assert.deepEqual(statuses.slice(-2), ['offline', 'live'], `${who}: went offline, then live (${statuses.join(' → ')})`)
   }

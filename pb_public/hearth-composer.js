@@ -4,10 +4,13 @@
 //    token), and the box gets back whatever was typed after the sent text, caret and focus kept.
 //  - A second Send while one is on its way waits for it (it needs the fresh token) instead of
 //    being dropped, then sends what is in the box.
-//  - A refusal (422, 429, 403), a server error or no connection keeps the text, with the reason
-//    beside the box; only the server's own composer answer replaces the form.
+//  - A refusal (422, 429, 403, logged out), a server error or no connection keeps the text, with
+//    the reason beside the box, and a Send that was waiting does not go on its own; only the
+//    server's own composer answer replaces the form.
 //  - A draft is kept per room in this browser, across reloads and reconnects.
 //  - Near the length limit the box says how much is left, and how much over.
+//  - Offline for a while (hearth:status from pb_public/hearth-room.js), the composer says so and
+//    Send is disabled until the connection is back; the box stays open.
 //  - Removed from the room while it is open, the composer stops and says why.
 //  - Up in an empty box edits my last message; Escape leaves the edit form.
 //  - Typing @ and the start of a name offers the room's members; the box keeps the focus and the
@@ -16,9 +19,10 @@
   'use strict'
 
   var COUNT_FROM = 200 // characters before the limit when the count appears
-  var inFlight = null // { ctx, form, sent } while a message is on its way (ctx: htmx's request)
+  var inFlight = null // { ctx, form, sent, refused } while a message is on its way (ctx: htmx's request)
   var resend = null // { upTo } : a Send pressed while one was on its way, and how much of the box it meant
   var typed = null // { value, start, end, focused } just before the composer is replaced
+  var offline = false // the room's connection has been down for a while
 
   function composerOf(el) {
     return el && el.closest ? el.closest('form.composer') : null
@@ -84,6 +88,24 @@
       }
     }
     count(form)
+    showOffline(form)
+  }
+
+  // The box stays open (nothing typed is lost); Send waits for the connection.
+  function showOffline(form) {
+    if (form.hasAttribute('data-closed')) return
+    var send = form.querySelector('button[type=submit]')
+    if (send) send.disabled = offline
+    var note = form.querySelector('.composer-offline')
+    if (!note && !offline) return
+    if (!note) {
+      note = document.createElement('p')
+      note.className = 'composer-offline'
+      note.setAttribute('role', 'status')
+      form.appendChild(note)
+    }
+    note.textContent = offline ? 'Offline: reconnecting… Your text is kept; Send works again once the connection is back.' : ''
+    note.hidden = !offline
   }
 
   function scan() {
@@ -137,12 +159,20 @@
     if (!/<form[^>]*\bid="composer"/.test(ctx.text || '')) {
       e.preventDefault()
       typed = null
-      var status = ctx.response && ctx.response.status
-      say(form, status === 403
-        ? 'Not sent: you can no longer post in this room. Your text is kept.'
-        : 'Not sent (the server answered ' + status + '). Your text is kept; press Send to try again.')
+      inFlight.refused = true
+      say(form, refusal(ctx.response))
     }
   })
+
+  // (a post without a session is sent to the log-in page, which fetch follows: a 200 that is no answer)
+  function refusal(response) {
+    var status = response && response.status
+    if (response && response.raw && response.raw.redirected && new URL(response.raw.url).pathname === '/login') {
+      return 'Not sent: you are logged out. Your text is kept here; log in again to send it.'
+    }
+    if (status === 403) return 'Not sent: you can no longer post in this room. Your text is kept.'
+    return 'Not sent (the server answered ' + status + '). Your text is kept; press Send to try again.'
+  }
 
   document.addEventListener('htmx:after:swap', function (e) {
     // (live events swap too, and may land between this request's before:swap and after:swap)
@@ -169,14 +199,18 @@
   document.addEventListener('htmx:finally:request', function (e) {
     if (!inFlight || e.detail.ctx !== inFlight.ctx) return
     var form = inFlight.form
-    if (!e.detail.ctx.response) say(form, 'Not sent: no connection. Your text is kept; press Send to try again.')
-    var inFlightSent = e.detail.ctx.response && e.detail.ctx.response.status < 400 ? inFlight.sent.length : 0
+    var response = e.detail.ctx.response
+    if (!response) say(form, 'Not sent: no connection. Your text is kept; press Send to try again.')
+    var delivered = response && response.status < 400 && !inFlight.refused
+    var inFlightSent = delivered ? inFlight.sent.length : 0
     inFlight = null
     scan()
     var current = document.querySelector('form.composer')
     var queued = resend
     resend = null
-    if (!queued || !current) return
+    // after a refusal the next message does not go on its own: it would go run together with the
+    // refused one, which is still in the box; the person reads the reason and sends again
+    if (!queued || !current || !delivered) return
     // send what the box held when Send was pressed (less what has gone since); keep what came after
     var b = box(current)
     var all = b.value
@@ -187,6 +221,12 @@
     b.value = message
     current.requestSubmit()
     b.value = all
+  })
+
+  document.addEventListener('hearth:status', function (e) {
+    offline = e.detail.state === 'offline'
+    var forms = document.querySelectorAll('form.composer')
+    for (var i = 0; i < forms.length; i++) showOffline(forms[i])
   })
 
   // Removed from the room while it is open: say so (the notice arrives as a live event) and stop

@@ -2,8 +2,8 @@
 //
 // Each top-level element of an event's html replaces the element with its id (so a repeated event
 // changes nothing) or joins the topic's element, where messages stay in data-number order; htmx does
-// the swapping. The status line says whether the room is live, and the composer is locked while
-// the connection has been down for a while.
+// the swapping. The status line says whether the room is live, or offline once the connection has
+// been down for a while (hearth:status on the document).
 //
 // The timeline (the messages' own scroll box) opens at the newest message and stays there while the
 // reader is there; a reader who scrolled up keeps their place and is offered "New messages below".
@@ -56,13 +56,11 @@
     loadOlder(link.closest('.timeline'))
   })
 
+  // (the composer shows it too, where the person is typing: pb_public/hearth-composer.js)
   function setStatus(state) {
     var els = document.querySelectorAll('[data-live-status]')
     for (var i = 0; i < els.length; i++) els[i].setAttribute('data-live-status', state)
-    var offline = state === 'offline'
-    // the box stays open (nothing typed is lost); Send waits for the connection
-    var sends = document.querySelectorAll('form.composer:not([data-closed]) button')
-    for (var j = 0; j < sends.length; j++) sends[j].disabled = offline
+    document.dispatchEvent(new CustomEvent('hearth:status', { detail: { state: state } }))
   }
 
   // Screen readers hear each new message from someone else once, politely; never the history.
@@ -240,6 +238,7 @@
     else older.remove()
     list.prepend.apply(list, items)
     htmx.process(list)
+    document.dispatchEvent(new CustomEvent('hearth:older-shown'))
     if (!atBottom.get(timeline)) timeline.scrollTop = timeline.scrollHeight - fromBottom
   }
 

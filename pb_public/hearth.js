@@ -3,14 +3,23 @@
 // Everything works without it; the server renders times in UTC.
 (function () {
   var format = { dateStyle: 'medium', timeStyle: 'short' }
+  // a message's clock says the time of day (its day is the heading above it), the title all of it
+  var clockFormat = { timeStyle: 'short' }
+  var fullFormat = { dateStyle: 'full', timeStyle: 'short' }
   function localise(root) {
     var times = (root || document).querySelectorAll('time[datetime]:not([data-local])')
     for (var i = 0; i < times.length; i++) {
       var t = times[i]
+      if (t.closest('.day')) continue // the days' headings are pb_public/hearth-timeline.js's
       var d = new Date(t.getAttribute('datetime'))
       if (isNaN(d)) continue
-      t.title = t.textContent
-      t.textContent = d.toLocaleString(undefined, format)
+      if (t.classList.contains('clock')) {
+        t.textContent = d.toLocaleTimeString(undefined, clockFormat)
+        t.title = d.toLocaleString(undefined, fullFormat)
+      } else {
+        t.title = t.textContent
+        t.textContent = d.toLocaleString(undefined, format)
+      }
       t.setAttribute('data-local', '')
     }
   }
@@ -18,7 +27,9 @@
     var box = e.target
     if (e.key !== 'Enter' || e.shiftKey || e.isComposing || !box.matches || !box.matches('form.composer textarea')) return
     e.preventDefault()
-    if (box.value.trim()) box.form.requestSubmit()
+    // (requestSubmit would send past a disabled Send: offline, or removed from the room)
+    var send = box.form.querySelector('button[type=submit]')
+    if (box.value.trim() && !(send && send.disabled)) box.form.requestSubmit()
   })
   document.addEventListener('htmx:after:swap', function (e) {
     var box = document.querySelector('form.composer textarea')

@@ -50,12 +50,14 @@ export async function withBrowser(starting) {
 
 /**
  * openPerson opens a fresh context (a person with their own cookies) and a page in it.
- * Options: javaScript (default true), timeout (ms for every action and wait, default 10 s).
+ * Options: javaScript (default true), timeout (ms for every action and wait, default 10 s),
+ * context (more of Playwright's context options: timezoneId, colorScheme, viewport...); viewport
+ * ({ width, height }) and colorScheme ('light' or 'dark'; Chromium's default is light) also on their own.
  * It returns { context, page, problems, javaScript, close() }: problems collects console errors,
  * uncaught page errors and Content-Security-Policy violations (see problemsExcept).
  */
-export async function openPerson(browser, server, { javaScript = true, timeout = 10_000 } = {}) {
-  const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled: javaScript })
+export async function openPerson(browser, server, { javaScript = true, timeout = 10_000, context: options = {}, viewport, colorScheme } = {}) {
+  const context = await browser.newContext({ ...options, baseURL: server.url, javaScriptEnabled: javaScript, ...(viewport && { viewport }), ...(colorScheme && { colorScheme }) })
   context.setDefaultTimeout(timeout)
   context.setDefaultNavigationTimeout(timeout)
   const problems = []
@@ -253,4 +255,20 @@ export async function logOutInBrowser(person) {
   await Promise.all([page.waitForURL('**/logout'), page.getByRole('link', { name: 'Log out' }).click()])
   await Promise.all([page.waitForURL('**/login'), page.getByRole('button', { name: 'Log out of this browser' }).click()])
   person.username = null
+}
+
+/**
+ * deleteInBrowser deletes a message through its Delete button and what that asks first: the
+ * dialog with JavaScript, the confirmation page without. It returns submitAndWait's
+ * { request, response } of the deletion's POST.
+ */
+export async function deleteInBrowser(person, item) {
+  const { page } = person
+  if (person.javaScript) {
+    await item.getByRole('button', { name: 'Delete' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Delete this message?' })
+    return submitAndWait(page, dialog.getByRole('button', { name: 'Delete' }), '/deletion')
+  }
+  await Promise.all([page.waitForURL('**/deletion**'), item.getByRole('button', { name: 'Delete' }).click()])
+  return submitAndWait(page, page.getByRole('button', { name: 'Delete' }), '/deletion')
 }

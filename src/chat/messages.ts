@@ -93,8 +93,11 @@ export function numberMessage(tx: any, record: any): void {
 }
 
 
-/** Listed is a message as a page lists it: its id, number and current fragment. */
-export type Listed = Pick<Message, 'id' | 'number' | 'fragment'>
+/**
+ * Listed is a message as a page lists it: its id, number and current fragment, and who posted it
+ * when (author id, '' once their account is gone), which the page groups messages by.
+ */
+export type Listed = Pick<Message, 'id' | 'number' | 'fragment' | 'created'> & { author: string }
 
 /**
  * history returns up to PAGE_SIZE messages before a message number (newest when none), oldest
@@ -120,15 +123,18 @@ export function around(roomId: string, at: number): { messages: Listed[]; olderC
 }
 
 function pageOf(roomId: string, where: string, at: number, limit: number): { messages: Listed[]; more: boolean } {
-  const rows = arrayOf(new DynamicModel({ id: '', number: 0, fragment: '', fragmentKey: '', updated: '', authorUpdated: '' }))
+  const rows = arrayOf(new DynamicModel({ id: '', number: 0, author: '', created: '', fragment: '', fragmentKey: '', updated: '', authorUpdated: '' }))
   $app.db()
-    .newQuery(`SELECT m.number AS number, ${CACHE_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author
+    .newQuery(`SELECT m.number AS number, COALESCE(u.id, '') AS author, m.created AS created, ${CACHE_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author
       WHERE m.room = {:room} AND ${where} LIMIT {:limit}`)
     .bind({ room: roomId, at, limit: limit + 1 })
     .all(rows)
   const page = rows.slice(0, limit)
   const fragments = fragmentsOf(page)
-  return { messages: page.map((r: any) => ({ id: r.id, number: r.number, fragment: fragments.get(r.id) || '' })), more: rows.length > limit }
+  const messages = page.map((r: any) => ({
+    id: r.id, number: r.number, author: r.author, created: String(r.created).replace(' ', 'T'), fragment: fragments.get(r.id) || '',
+  }))
+  return { messages, more: rows.length > limit }
 }
 
 export function findMessage(roomId: string, id: string): any {

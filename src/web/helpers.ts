@@ -16,15 +16,8 @@ import { HttpError } from '../runtime/context'
 import { keptValues } from '../runtime/forms'
 import pkg from '../../package.json'
 import * as roomLinks from './room-links'
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
-
-/** utcLabel formats an ISO time for people; the browser may localise it (see pb_public/hearth.js). */
-export function utcLabel(iso: string): string {
-  const d = new Date(iso)
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`
-}
+import { utcLabel, utcClock, utcDayLabel } from './labels'
+import { timelineOf } from './timeline'
 
 /** assetUrl adds the release to a pb_public URL, so browsers may cache it for good. */
 export function assetUrl(path: string): string {
@@ -50,6 +43,9 @@ export const helpers = {
   HttpError,
   keptValues,
   utcLabel,
+  utcClock,
+  utcDayLabel,
+  timelineOf,
   assetUrl,
   /** the longest message body (the messages collection's body max): forms say it as maxlength */
   bodyMax: () => messages.bodyMax(),

@@ -96,3 +96,13 @@ export function mentionsOf(html) {
 export function messageBodyOf(html) {
   return /<div class="body">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? null
 }
+
+/**
+ * timelineOf reads the messages list in order as days and messages: { day, label } for a day's
+ * heading, { id, continued } for a message (continued: shown under the name above it).
+ */
+export function timelineOf(html) {
+  const list = /<ol class="messages"[^>]*>([\s\S]*?)<\/ol>/.exec(html)?.[1] ?? html
+  return [...list.matchAll(/<li class="day" data-day="([\d-]+)"><h2 class="day-label"><time[^>]*>([^<]*)<\/time>|<li class="message" id="message-([a-z0-9]+)"([^>]*)>/g)]
+    .map((m) => (m[1] ? { day: m[1], label: m[2] } : { id: m[3], continued: /\sdata-continued\b/.test(m[4]) }))
+}

@@ -148,7 +148,7 @@ test('static files are served from pb_public, vendored ones cached for good', as
   assert.equal(htmx.headers.get('cache-control'), 'public, max-age=31536000, immutable')
   // the layout links them
   const page = await guest.get('/login')
-  for (const asset of ['/hearth.css', '/vendor/htmx.min.js', '/min/hearth.js', '/min/hearth-room.js', '/min/hearth-realtime.js', '/min/hearth-composer.js']) {
+  for (const asset of ['/hearth.css', '/vendor/htmx.min.js', '/min/hearth.js', '/min/hearth-room.js', '/min/hearth-realtime.js', '/min/hearth-composer.js', '/min/hearth-timeline.js', '/min/hearth-deletion.js']) {
     assert.match(page.text, new RegExp(`"${asset.replace(/\./g, '\\.')}\\?v=[^"]+"`))
     const served = await guest.get(asset)
     assert.equal(served.status, 200, asset)
