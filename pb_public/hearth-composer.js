@@ -128,7 +128,18 @@
     if (!form) return
     saveDraft(form)
     count(form)
+    typing(form)
   })
+
+  // The others see "… is typing" (pb_public/hearth-room.js): one signal every few seconds at most.
+  var TYPING_EVERY_MS = 3000
+  var typingSent = 0
+  function typing(form) {
+    if (!box(form).value.trim() || Date.now() - typingSent < TYPING_EVERY_MS) return
+    typingSent = Date.now()
+    fetch(form.getAttribute('action').replace(/\/messages$/, '/typing'), { method: 'POST', credentials: 'same-origin' })
+      .catch(function () {}) // a lost signal is only a missed "typing…"
+  }
 
   document.addEventListener('htmx:before:request', function (e) {
     var form = composerOf(e.detail.ctx.sourceElement)

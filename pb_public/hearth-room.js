@@ -20,7 +20,7 @@
   var loading = new WeakSet() // timelines fetching their older messages
 
   document.addEventListener('hearth:event', function (e) {
-    show(e.target, e.detail.html)
+    if (e.target.matches('.messages')) show(e.target, e.detail.html)
   })
 
   document.addEventListener('hearth:connection', function (e) {
@@ -83,7 +83,11 @@
     var shown = list.querySelectorAll('.message:not(.removed)').length
     var template = document.createElement('template')
     template.innerHTML = html
-    var nodes = Array.prototype.slice.call(template.content.children)
+    var nodes = Array.prototype.slice.call(template.content.children).filter(function (node) {
+      if (node.getAttribute('data-signal') !== 'typing') return true
+      typing(list, node.getAttribute('data-person'), node.getAttribute('data-name'))
+    })
+    nodes.forEach(function (node) { if (node.classList.contains('message')) typing(list, node.getAttribute('data-author'), null) })
     announce(nodes)
     // htmx.swap changes the DOM before it returns (no swap delay, no transitions): every element
     // is placed against what the ones before it left, and events apply in the order they came
@@ -97,6 +101,21 @@
       var added = list.querySelectorAll('.message:not(.removed)').length > shown
       if (timeline && added && !atBottom.get(timeline)) newBelow(timeline).hidden = false
     })
+  }
+
+  // "Ana is typing…" under the messages: each signal shows for a few seconds, and a message from
+  // that person ends it at once (name null).
+  var TYPING_SHOWN_MS = 6000
+  var typists = {} // person id -> { name, timer }
+  function typing(list, person, name) {
+    var line = list.closest('.room') && list.closest('.room').querySelector('.typing')
+    if (!line || !person || (!name && !typists[person])) return
+    if (typists[person]) clearTimeout(typists[person].timer)
+    if (name) typists[person] = { name: name, timer: setTimeout(function () { typing(list, person, null) }, TYPING_SHOWN_MS) }
+    else delete typists[person]
+    var names = Object.keys(typists).map(function (id) { return typists[id].name })
+    line.textContent = names.length === 0 ? '' : names.length === 1 ? names[0] + ' is typing…'
+      : names.length === 2 ? names[0] + ' and ' + names[1] + ' are typing…' : 'Several people are typing…'
   }
 
   function place(list, node) {
@@ -144,8 +163,13 @@
   // message, an edit, times localised, the composer growing, the window turning.
   function follow(timeline) {
     var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)))
+    var unread = document.getElementById('unread')
     if (target && timeline.contains(target)) atBottom.set(timeline, false)
-    else toBottom(timeline)
+    else if (unread && timeline.contains(unread) && unread.offsetTop > timeline.clientHeight / 2) {
+      // the reader left off here: start at "New messages", unless it is already in view at the bottom
+      timeline.scrollTop = unread.offsetTop - timeline.offsetTop - NEAR_PX
+      atBottom.set(timeline, false)
+    } else toBottom(timeline)
     timeline.addEventListener('scroll', function () { scrolled(timeline) }, { passive: true })
     var keep = new ResizeObserver(function () { if (atBottom.get(timeline)) toBottom(timeline) })
     keep.observe(timeline)

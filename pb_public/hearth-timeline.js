@@ -37,7 +37,8 @@
       if (newDay) headings.push(headingFor(message, at))
       var author = message.getAttribute('data-author')
       var gap = previous ? at - previous.at : -1
-      var continued = !newDay && !!author && author === previous.message.getAttribute('data-author') && gap >= 0 && gap <= GROUP_WINDOW_MS
+      var afterLine = message.previousElementSibling && message.previousElementSibling.classList.contains('unread-line')
+      var continued = !newDay && !afterLine && !!author && author === previous.message.getAttribute('data-author') && gap >= 0 && gap <= GROUP_WINDOW_MS
       if (message.hasAttribute('data-continued') !== continued) message.toggleAttribute('data-continued', continued)
       previous = { message: message, at: at }
     }
@@ -45,12 +46,13 @@
     for (var j = 0; j < stale.length; j++) if (headings.indexOf(stale[j]) < 0) stale[j].remove()
   }
 
-  // headingFor keeps the heading already just above a message (past removed ones' placeholders)
+  // headingFor keeps the heading already just above a message (past removed ones' placeholders
+  // and the "New messages" line, which starts a group of its own)
   // when it names the same day, or puts a new one there.
   function headingFor(message, at) {
     var day = dayOf(at)
     var above = message.previousElementSibling
-    while (above && above.classList.contains('removed')) above = above.previousElementSibling
+    while (above && (above.classList.contains('removed') || above.classList.contains('unread-line'))) above = above.previousElementSibling
     var heading = above && above.classList.contains('day') && above.getAttribute('data-day') === day ? above : null
     if (!heading) {
       heading = document.createElement('li')

@@ -6,7 +6,7 @@
 // the record; the relay takes them right after the commit (src/server/relay/committed.go).
 import { renderPartial } from '../runtime/partials'
 import { forget } from '../realtime/history'
-import { sseSend, personalEvent, type Sent } from '../realtime/publish'
+import { sseSend, personalEvent, activityEvent, type Sent } from '../realtime/publish'
 import { roomTopic } from '../realtime/topics'
 import { roomOf } from './rooms'
 import { countOf } from './members'
@@ -41,7 +41,14 @@ function messageEvent(tx: any, record: any): Sent {
 
 /** messagePosted records a new message's event (no earlier event is about it). */
 export function messagePosted(tx: any, record: any): void {
-  messageEvent(tx, record)
+  const sent = messageEvent(tx, record)
+  // and, to the same audience on each reader's own topic, that it came: their unread counts, and
+  // whether it mentions them
+  const mentions = Array.from(record.getStringSlice('mentions') || [], String)
+  const html = renderPartial('activity', {
+    roomId: record.getString('room'), number: record.getInt('number'), authorId: record.getString('author'), mentions,
+  })
+  if (sent.pending) later(record, activityEvent(sent.pending, html))
 }
 
 /** messageEdited records an edited message's event and blanks the old text in earlier events. */

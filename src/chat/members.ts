@@ -14,11 +14,13 @@ export function membershipOf(roomId: string, userId: string, app: any = $app): a
   }
 }
 
-function addMembership(app: any, roomId: string, userId: string, role: string): void {
+export function addMembership(app: any, roomId: string, userId: string, role: string): void {
   const m = new Record(app.findCachedCollectionByNameOrId('memberships'))
   m.set('room', roomId)
   m.set('user', userId)
   m.set('role', role)
+  // a newcomer starts with the room's history read: what comes after is new to them
+  m.set('readNumber', app.findRecordById('rooms', roomId).getInt('lastNumber'))
   app.save(m)
 }
 
@@ -59,7 +61,8 @@ export function leave(roomRecord: any, userId: string): void {
   guardMemberships(userId)
   const m = membershipOf(roomRecord.id, userId)
   if (!m) return
-  if (!mayLeave(standingIn(roomRecord, userId))) throw new HttpError(403, 'The owner cannot leave the room.')
+  const standing = standingIn(roomRecord, userId)
+  if (!mayLeave(standing)) throw new HttpError(403, standing.isDirect ? 'A direct conversation keeps its two people.' : 'The owner cannot leave the room.')
   try {
     $app.delete(m)
   } catch (err) {

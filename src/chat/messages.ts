@@ -131,19 +131,37 @@ export type Listed = Pick<Message, 'id' | 'number' | 'fragment' | 'created'> & {
  * first, as their cached fragments (one light query; a stale fragment is rendered again once).
  */
 export function history(roomId: string, before?: number): { messages: Listed[]; olderCursor: number | null } {
+  const where = before ? 'm.number < {:at} ORDER BY m.number DESC' : 'm.number > {:at} ORDER BY m.number DESC'
+  const { messages, more } = pageOf(roomId, where, before || 0, PAGE_SIZE)
+  messages.reverse()
+  return { messages, olderCursor: more && messages.length ? messages[0].number : null }
+}
+
+/**
+ * around returns the stretch of history around a message number (the search results link there):
+ * up to half a page before it, the message itself and what follows, oldest first.
+ */
+export function around(roomId: string, at: number): { messages: Listed[]; olderCursor: number | null } {
+  const half = Math.floor(PAGE_SIZE / 2)
+  const { messages: after } = pageOf(roomId, 'm.number >= {:at} ORDER BY m.number ASC', at, PAGE_SIZE - half)
+  const { messages: upTo, more } = pageOf(roomId, 'm.number < {:at} ORDER BY m.number DESC', at, half)
+  const messages = upTo.reverse().concat(after)
+  return { messages, olderCursor: more && messages.length ? messages[0].number : null }
+}
+
+function pageOf(roomId: string, where: string, at: number, limit: number): { messages: Listed[]; more: boolean } {
   const rows = arrayOf(new DynamicModel({ id: '', number: 0, author: '', created: '', fragment: '', fragmentKey: '', updated: '', authorUpdated: '' }))
   $app.db()
     .newQuery(`SELECT m.number AS number, COALESCE(u.id, '') AS author, m.created AS created, ${CACHE_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author
-      WHERE m.room = {:room} ${before ? 'AND m.number < {:before}' : ''} ORDER BY m.number DESC LIMIT {:limit}`)
-    .bind({ room: roomId, before: before || 0, limit: PAGE_SIZE + 1 })
+      WHERE m.room = {:room} AND ${where} LIMIT {:limit}`)
+    .bind({ room: roomId, at, limit: limit + 1 })
     .all(rows)
-  const more = rows.length > PAGE_SIZE
-  const page = rows.slice(0, PAGE_SIZE).reverse()
+  const page = rows.slice(0, limit)
   const fragments = fragmentsOf(page)
   const messages = page.map((r: any) => ({
     id: r.id, number: r.number, author: r.author, created: String(r.created).replace(' ', 'T'), fragment: fragments.get(r.id) || '',
   }))
-  return { messages, olderCursor: more && messages.length ? messages[0].number : null }
+  return { messages, more: rows.length > limit }
 }
 
 export function findMessage(roomId: string, id: string): any {

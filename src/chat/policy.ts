@@ -11,6 +11,8 @@ export interface Standing {
   userId: string
   isPublic: boolean
   role: Role
+  /** a direct conversation: its two people are its members, for good */
+  isDirect?: boolean
 }
 
 export function roleIn(roomId: string, userId: string, app: any = $app): Role {
@@ -26,7 +28,8 @@ export function roleIn(roomId: string, userId: string, app: any = $app): Role {
 
 /** standingIn reads a person's standing in a room record (null user: a guest). */
 export function standingIn(room: any, userId: string | null, app: any = $app): Standing {
-  return { userId: userId || '', isPublic: room.getString('kind') === 'public', role: roleIn(room.id, userId || '', app) }
+  const kind = room.getString('kind')
+  return { userId: userId || '', isPublic: kind === 'public', isDirect: kind === 'direct', role: roleIn(room.id, userId || '', app) }
 }
 
 /** mayRead: see the room, its messages, its members and its live events. */
@@ -35,8 +38,8 @@ export const mayRead = (s: Standing): boolean => !!s.userId && (s.isPublic || s.
 export const mayPost = (s: Standing): boolean => s.role !== ''
 /** mayJoin: become a member by oneself (public rooms only). */
 export const mayJoin = (s: Standing): boolean => !!s.userId && s.isPublic && s.role === ''
-/** mayLeave: the owner stays, so a room is never left without one. */
-export const mayLeave = (s: Standing): boolean => s.role === 'member'
+/** mayLeave: the owner stays, so a room is never left without one; a direct conversation keeps its two. */
+export const mayLeave = (s: Standing): boolean => s.role === 'member' && !s.isDirect
 /** mayManageMembers: add and remove people. */
 export const mayManageMembers = (s: Standing): boolean => s.role === 'owner'
 /** mayEdit: one's own message, in a room one may read. */

@@ -4,8 +4,9 @@ import { LIMITS, guard } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { Errors } from '../runtime/forms'
 import { standingIn, mayRead, type Standing } from './policy'
+import { named, type Peer } from './direct'
 
-export type RoomKind = 'public' | 'private'
+export type RoomKind = 'public' | 'private' | 'direct'
 export const SLUG = /^[a-z0-9][a-z0-9-]{1,39}$/
 
 /** Room is what pages know of a room, seen by one user. */
@@ -17,6 +18,8 @@ export interface Room {
   kind: RoomKind
   /** the viewer's role: owner, member, or '' when not a member */
   role: string
+  /** in a direct conversation, the other person (whose name is the room's name) */
+  peer?: Peer
 }
 
 export function roomOf(record: any, role: string): Room {
@@ -60,24 +63,22 @@ export function openRoom(user: User | null, slug: string): { room: Room; record:
   const record = findRoomRecord(slug)
   const standing = record ? standingIn(record, user.id) : null
   if (!record || !standing || !mayRead(standing)) throw new HttpError(404, 'There is no room here, or it is private.')
-  return { record, standing, room: roomOf(record, standing.role) }
+  return { record, standing, room: named(user.id, [roomOf(record, standing.role)])[0] }
 }
 
-/** visibleRooms lists the public rooms and the private rooms the user belongs to. */
+/** visibleRooms lists the public rooms and the rooms the user belongs to, by name, in one query. */
 export function visibleRooms(user: User): Room[] {
-  const roles = new Map<string, string>()
-  for (const m of $app.findRecordsByFilter('memberships', 'user = {:user}', '', 0, 0, { user: user.id })) {
-    roles.set(m.getString('room'), m.getString('role'))
-  }
-  const records = $app.findRecordsByFilter(
-    'rooms',
-    "kind = 'public' || memberships_via_room.user ?= {:user}",
-    'name',
-    0,
-    0,
-    { user: user.id },
-  )
-  return records.map((r: any) => roomOf(r, roles.get(r.id) || ''))
+  // one JSON string, not a row object per room: far cheaper for goja
+  const row = new DynamicModel({ rooms: '' })
+  $app.db().newQuery(`
+    SELECT COALESCE(json_group_array(json_object('id', id, 'slug', slug, 'name', name, 'topic', topic, 'kind', kind, 'role', role)), '[]') AS rooms FROM (
+      SELECT r.id AS id, r.slug AS slug, r.name AS name, r.topic AS topic, r.kind AS kind, COALESCE(ms.role, '') AS role
+        FROM rooms r LEFT JOIN memberships ms ON ms.room = r.id AND ms.user = {:user}
+       WHERE r.kind = 'public' OR ms.id IS NOT NULL
+       ORDER BY r.name)`)
+    .bind({ user: user.id })
+    .one(row)
+  return named(user.id, JSON.parse(row.rooms) as Room[])
 }
 
 export function slugFrom(name: string): string {

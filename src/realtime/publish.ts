@@ -4,7 +4,7 @@
 // Delivery goes through $relay, Hearth's Go binding (src/server/relay), because PocketBase's own
 // client.send blocks on a client that stops reading. Payloads are JSON: a newline in the HTML can
 // never break the SSE stream.
-import { roomOfTopic } from './topics'
+import { roomOfTopic, ME_TOPIC } from './topics'
 import { recordRoomEvent, type RoomEvent } from './history'
 import { audience as roomAudience } from '../chat/policy'
 
@@ -72,6 +72,20 @@ export function personalEvent(topic: string, userId: string, html: string): Rela
   const roomId = roomOfTopic(topic)
   if (!roomId) throw new Error(`personalEvent: unknown topic "${topic}"`)
   return { topic, data: JSON.stringify({ html }), room: roomId, seq: 0, users: [userId], anyUser: false }
+}
+
+/**
+ * activityEvent tells the people a room event goes to, on their own topic (ME_TOPIC), that
+ * something happened in the room (a new message: their unread counts). The same audience as the
+ * room event, decided with it; no position, never replayed: a page shows the counts of its render.
+ */
+export function activityEvent(roomEvent: RelayEvent, html: string): RelayEvent {
+  return { topic: ME_TOPIC, data: JSON.stringify({ html }), room: '', seq: 0, users: roomEvent.users, anyUser: roomEvent.anyUser }
+}
+
+/** personalSignal tells one person's open tabs, on their own topic, about their own state (now). */
+export function personalSignal(userId: string, html: string): number {
+  return $relay.publish({ topic: ME_TOPIC, data: JSON.stringify({ html }), room: '', seq: 0, users: [userId], anyUser: false })
 }
 
 /**

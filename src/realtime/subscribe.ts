@@ -5,7 +5,7 @@ import { HttpError } from '../runtime/context'
 import { LIMITS, guard } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { PageRequest } from '../runtime/request'
-import { roomOfTopic } from './topics'
+import { roomOfTopic, ME_TOPIC } from './topics'
 import { standingIn, mayRead } from '../chat/policy'
 import { SESSION_COOKIE, hashOf } from '../accounts/session'
 
@@ -33,6 +33,7 @@ export function subscribe(request: PageRequest, user: User | null, clientId: str
   if (current && current.id !== user.id) throw new HttpError(403, 'That realtime connection belongs to someone else.')
   if (topics.length > MAX_TOPICS) throw new HttpError(422, `Subscribe to at most ${MAX_TOPICS} rooms at once.`)
   for (const topic of topics) {
+    if (topic === ME_TOPIC) continue // one's own: what it carries is addressed to each person
     const roomId = roomOfTopic(topic)
     let room: any = null
     try {

@@ -1,4 +1,5 @@
-// Realtime topics. A room's events go to "rooms/<room id>"; nothing else is published.
+// Realtime topics. A room's events go to "rooms/<room id>". "me" is each person's own: every event
+// on it names its audience (one person, or a room's readers), so nobody receives another's.
 
 const ROOM_TOPIC = /^rooms\/([a-z0-9]{15})$/
 
@@ -11,3 +12,6 @@ export function roomOfTopic(topic: string): string | null {
   const m = ROOM_TOPIC.exec(topic)
   return m ? m[1] : null
 }
+
+/** ME_TOPIC carries what changes for one person across rooms: unread counts, read positions. */
+export const ME_TOPIC = 'me'

@@ -36,6 +36,8 @@ export const LIMITS = {
   edits: { name: 'edits', max: 30, windowSeconds: 60 },
   memberships: { name: 'memberships', max: 20, windowSeconds: 60 },
   rooms: { name: 'rooms', max: 10, windowSeconds: 3600 },
+  conversations: { name: 'conversations', max: 30, windowSeconds: 3600 },
+  typing: { name: 'typing', max: 30, windowSeconds: 60 },
   subscriptions: { name: 'subscriptions', max: 60, windowSeconds: 60 },
 } satisfies Record<string, Limit>
 

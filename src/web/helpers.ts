@@ -15,6 +15,7 @@ import { roomTopic } from '../realtime/topics'
 import { HttpError } from '../runtime/context'
 import { keptValues } from '../runtime/forms'
 import pkg from '../../package.json'
+import * as roomLinks from './room-links'
 import { utcLabel, utcClock, utcDayLabel } from './labels'
 import { timelineOf } from './timeline'
 
@@ -23,7 +24,9 @@ export function assetUrl(path: string): string {
   return `${path}?v=${pkg.version}-${pkg.dependencies['htmx.org']}`
 }
 
+
 export const helpers = {
+  roomLinks,
   rooms,
   members,
   policy,

@@ -10,6 +10,10 @@ import * as members from '../chat/members'
 import * as messages from '../chat/messages'
 import * as history from '../realtime/history'
 import * as fragments from '../chat/fragments'
+import * as search from '../chat/search'
+import * as direct from '../chat/direct'
+import * as typingSignal from '../chat/typing'
+import * as unread from '../chat/unread'
 import * as users from '../accounts/users'
 
 /** Ctx is a page's context with the helpers the entry adds (requireUser, invalid...). */
@@ -17,8 +21,11 @@ type Ctx = PageContext
 
 /** positionIn reads a whole number from the query string, or null. */
 function positionIn(ctx: Ctx, name: string): number | null {
-  const raw = ctx.request.query[name] || ''
-  return /^\d+$/.test(raw) ? Number(raw) : null
+  return wholeNumber(ctx.request.query[name])
+}
+
+function wholeNumber(raw: string | undefined): number | null {
+  return /^\d{1,15}$/.test(raw || '') ? Number(raw) : null
 }
 
 /**
@@ -30,11 +37,34 @@ export function roomPage(ctx: Ctx) {
   const user = ctx.requireUser()
   const { room, record } = rooms.openRoom(user, ctx.params.slug)
   const before = positionIn(ctx, 'before') ?? undefined
+  const at = before === undefined ? positionIn(ctx, 'at') ?? undefined : undefined
   const head = history.head($app, record.id)
-  const { messages: listed, olderCursor } = messages.history(record.id, before)
+  const { messages: listed, olderCursor } = at === undefined ? messages.history(record.id, before) : messages.around(record.id, at)
   const memberCount = members.countOf(record.id)
-  const myRooms = rooms.visibleRooms(user).filter((r) => r.role)
-  return { room, messages: listed, olderCursor, head, memberCount, myRooms, paging: before !== undefined }
+  // "New messages" goes before the first message after the reader's position, which the page then moves past
+  const readNumber = room.role ? unread.readNumberOf(record.id, user.id) : null
+  const firstUnread = readNumber === null ? 0 : listed.find((m) => m.number > readNumber)?.number || 0
+  if (room.role && listed.length) unread.markRead(record.id, user.id, listed[listed.length - 1].number)
+  const myRooms = unread.withUnread(user.id, rooms.visibleRooms(user).filter((r) => r.role))
+  return { room, messages: listed, olderCursor, head, memberCount, myRooms, firstUnread, paging: before !== undefined || at !== undefined }
+}
+
+/** readUpTo moves the reader's position in a room forward (the page's script, as messages arrive while it is seen). */
+export function readUpTo(ctx: Ctx) {
+  const { record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  const number = wholeNumber(ctx.form.number)
+  if (number === null) throw new HttpError(422, 'Say which message you have read: number=<its number>.')
+  return ctx.json(200, { readNumber: unread.markRead(record.id, ctx.user!.id, number) })
+}
+
+/** searchPage finds messages the user may read (?q=), a page at a time (?before=<cursor>). */
+export function searchPage(ctx: Ctx) {
+  const user = ctx.requireUser()
+  const text = String(ctx.request.query.q || '').slice(0, 1000)
+  const query = search.queryOf(text)
+  if (!query) return { text, query: null, results: [], next: null }
+  const { results, next } = search.search(user, query, positionIn(ctx, 'before') ?? undefined)
+  return { text, query, results, next }
 }
 
 /** catchUp answers the events of a room after ?after=<position>, seen as ?event=<id> (JSON). */
@@ -62,7 +92,8 @@ function attempt<T extends { errors?: Errors }>(ctx: Ctx, act: () => T): T {
 
 /** roomList is the rooms page: every room the user may see. */
 export function roomList(ctx: Ctx) {
-  return { rooms: rooms.visibleRooms(ctx.requireUser()) }
+  const user = ctx.requireUser()
+  return { rooms: unread.withUnread(user.id, rooms.visibleRooms(user)) }
 }
 
 /** createRoom makes a room and goes there; a refused form is the rooms page with its errors. */
@@ -126,6 +157,18 @@ export function addMember(ctx: Ctx) {
   const result = attempt(ctx, () => members.addMember(record, ctx.user!.id, ctx.form.username))
   if (result.errors) return { ...memberList(ctx), ...ctx.invalid(result.errors) }
   ctx.redirect(`/rooms/${room.slug}/members`)
+}
+
+/** openConversation goes to the direct conversation with a person (made the first time). */
+export function openConversation(ctx: Ctx) {
+  ctx.redirect(`/rooms/${direct.conversationWith(ctx.requireUser(), ctx.params.person)}`)
+}
+
+/** typing passes "I am typing" on to the room's other readers (202; 429 when sent too often). */
+export function typing(ctx: Ctx) {
+  const { record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  const sent = typingSignal.typing(ctx.user as any, record)
+  return ctx.json(sent ? 202 : 429, { sent })
 }
 
 /**

@@ -10,7 +10,7 @@ import { utcDayLabel } from './labels'
 /** A message follows the one before it in a group when its author posted that recently. */
 export const GROUP_WINDOW_MS = 5 * 60 * 1000
 
-export type Entry = { day: string; label: string } | { html: string }
+export type Entry = { day: string; label: string } | { unread: true } | { html: string }
 
 /** continued marks a message fragment as continuing the group above it (on its <li>). */
 export function continued(fragment: string): string {
@@ -25,14 +25,19 @@ export function follows(previous: Listed | null, message: Listed): boolean {
   return gap >= 0 && gap <= GROUP_WINDOW_MS
 }
 
-/** timelineOf lists the page's entries in order: day headings and the messages' (marked) fragments. */
-export function timelineOf(messages: Listed[]): Entry[] {
+/**
+ * timelineOf lists the page's entries in order: day headings, the "New messages" line before the
+ * message numbered firstUnread (which starts a group of its own), and the messages' (marked) fragments.
+ */
+export function timelineOf(messages: Listed[], firstUnread = 0): Entry[] {
   const entries: Entry[] = []
   let previous: Listed | null = null
   for (const message of messages) {
     const day = message.created.slice(0, 10)
     if (!previous || previous.created.slice(0, 10) !== day) entries.push({ day, label: utcDayLabel(message.created) })
-    entries.push({ html: follows(previous, message) ? continued(message.fragment) : message.fragment })
+    const unread = message.number === firstUnread
+    if (unread) entries.push({ unread: true })
+    entries.push({ html: !unread && follows(previous, message) ? continued(message.fragment) : message.fragment })
     previous = message
   }
   return entries

@@ -60,7 +60,7 @@ export function userIdIn(html) {
 
 /** roomIdIn reads a room page's record id (the room's data-room), or null. */
 export function roomIdIn(html) {
-  return /data-room="([a-z0-9]+)"/.exec(html)?.[1] ?? null
+  return /<article class="room" id="room" data-room="([a-z0-9]+)"/.exec(html)?.[1] ?? null
 }
 
 /** liveAttributes reads a room page's realtime topic, position and the id of the event there. */

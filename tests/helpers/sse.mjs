@@ -301,3 +301,16 @@ export async function apiRealtimeSubscribe(server, clientId, subscriptions, { to
   })
   return { status: res.status, text: await res.text() }
 }
+
+/**
+ * followRoom opens a raw SSE connection with the visitor's cookie and subscribes it to the topic
+ * through Hearth's route, as a tab does; the connection is added to `open` (to close after).
+ */
+export async function followRoom(server, visitor, topic, open = []) {
+  const sse = new RawSse(server, { cookie: visitor.cookieHeader() })
+  open.push(sse)
+  await sse.connect()
+  const res = await visitor.post('/realtime/subscriptions', { clientId: sse.clientId, topics: topic })
+  if (res.status !== 200) throw new Error(`subscribing to ${topic}: ${res.status} ${res.text.slice(0, 200)}`)
+  return sse
+}

@@ -20,6 +20,8 @@ const scenarios = [
   ['a member, private room', standing('member', false), true, true, false, true, false, true, true, false],
   ['the owner, public room', standing('owner', true), true, true, false, false, true, true, true, true],
   ['the owner, private room', standing('owner', false), true, true, false, false, true, true, true, true],
+  ['one of the two, direct conversation', { ...standing('member', false), isDirect: true }, true, true, false, false, false, true, true, false],
+  ['a third person, direct conversation', { ...standing('', false), isDirect: true }, false, false, false, false, false, false, false, false],
 ]
 
 for (const [name, s, read, post, join, leave, manage, editOwn, deleteOwn, deleteOthers] of scenarios) {

@@ -19,8 +19,9 @@ const (
 	MaxTopicSize = 250
 )
 
-// hearthTopic is the only topic Hearth publishes to (src/realtime/topics.ts).
-var hearthTopic = regexp.MustCompile(`^rooms/[a-z0-9]{15}$`)
+// hearthTopic matches the topics Hearth publishes to (src/realtime/topics.ts): a room's, and "me",
+// where each event names the one person (or the room's readers) it is for.
+var hearthTopic = regexp.MustCompile(`^(rooms/[a-z0-9]{15}|me)$`)
 
 // bindSubscribeGuard refuses, with 400, a subscribe request with too many topics, a topic too long,
 // or a topic nothing ever publishes to. An empty list (unsubscribe from everything) stays allowed.

@@ -78,8 +78,9 @@ test('"Alice Admin" cannot pass for Alice: each message shows the unique @userna
   const fake = await postMessage(impostor, 'lobby', 'the impostor')
   const page = (await alice.get('/rooms/lobby')).text
   const author = (id) => /<strong class="author">([^]*?)<\/strong>/.exec(messageItem(page, id))[1]
-  assert.equal(author(real), `<span class="author-name">${alice.username}</span> <span class="handle">@${alice.username}</span>`)
-  assert.equal(author(fake), `<span class="author-name">${alice.username}</span> <span class="handle">@${impostorName}</span>`)
+  const nameLink = (visitor) => new RegExp(`^<a class="author-name" href="/people/[a-z0-9]{15}" tabindex="-1">${alice.username}</a> <span class="handle">@${visitor}</span>$`)
+  assert.match(author(real), nameLink(alice.username))
+  assert.match(author(fake), nameLink(impostorName))
   const avatar = async (u) => (await alice.get(`/avatars/${u}`)).text
   assert.notEqual(await avatar(alice.username), await avatar(impostorName))
 })

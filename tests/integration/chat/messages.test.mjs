@@ -33,7 +33,7 @@ test('a posted message is shown in the room as Markdown, with its author, and th
   const li = messageItem(page.text, id)
   assert.ok(li, 'the message is on the page')
   // the display name and, beside it, the @username nobody else can have
-  assert.match(li, new RegExp(`<strong class="author"><span class="author-name">${owner.username}</span> <span class="handle">@${owner.username}</span></strong>`))
+  assert.match(li, new RegExp(`<strong class="author"><a class="author-name" href="/people/${await userIdOf(owner)}" tabindex="-1">${owner.username}</a> <span class="handle">@${owner.username}</span></strong>`))
   assert.match(li, /<div class="body"><p><strong>bold<\/strong> move, see <a href="https:\/\/example.com" rel="nofollow noopener noreferrer" target="_blank">https:\/\/example.com<\/a><\/p><\/div>/)
   assert.match(li, new RegExp(`data-author="${await userIdOf(owner)}"`))
   assert.doesNotMatch(page.text, /No messages yet/)

@@ -16,7 +16,7 @@ after(async () => { await server?.stop() })
 
 /** the room list's entries: { slug, name, private, joined } */
 function listedRooms(html) {
-  return [...html.matchAll(/<li>\s*<a href="\/rooms\/([^"]+)"><span class="muted">#<\/span>([^<]*)<\/a>([\s\S]*?)<\/li>/g)].map((m) => ({
+  return [...html.matchAll(/<li>\s*<a href="\/rooms\/([^"#?]+)[^"]*" data-room="[a-z0-9]+"><span class="muted">#<\/span>([^<]*)<span class="unread"[\s\S]*?<\/a>([\s\S]*?)<\/li>/g)].map((m) => ({
     slug: m[1],
     name: m[2],
     private: m[3].includes('<span class="badge">private</span>'),

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { startServer } from '../../helpers/server.mjs'
 import { signUp, createRoom, apiToken } from '../../helpers/browserless.mjs'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { RawSse, apiRealtimeSubscribe } from '../../helpers/sse.mjs'
+import { RawSse, apiRealtimeSubscribe, followRoom } from '../../helpers/sse.mjs'
 import { liveAttributes } from '../../helpers/markup.mjs'
 
 const LOAD = `module.exports = (ctx) => ({ room: ctx.rooms.openRoom(ctx.requireUser(), ctx.params.slug).room })\n`
@@ -71,14 +71,7 @@ after(async () => {
   await server?.stop()
 })
 
-async function following(visitor, topic) {
-  const sse = new RawSse(server, { cookie: visitor.cookieHeader() })
-  open.push(sse)
-  await sse.connect()
-  const res = await visitor.post('/realtime/subscriptions', { clientId: sse.clientId, topics: topic })
-  assert.equal(res.status, 200, res.text)
-  return sse
-}
+const following = (visitor, topic) => followRoom(server, visitor, topic, open)
 
 /** publicRoom makes a fresh public room for one test, so no other test's subscribers count. */
 async function publicRoom() {
