@@ -35,7 +35,7 @@ export function timelineOf(messages: Listed[], firstUnread = 0): Entry[] {
   for (const message of messages) {
     const day = message.created.slice(0, 10)
     if (!previous || previous.created.slice(0, 10) !== day) entries.push({ day, label: utcDayLabel(message.created) })
-    const unread = message.number === firstUnread
+    const unread = firstUnread > 0 && message.number === firstUnread
     if (unread) entries.push({ unread: true })
     entries.push({ html: !unread && follows(previous, message) ? continued(message.fragment) : message.fragment })
     previous = message

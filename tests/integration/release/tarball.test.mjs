@@ -55,7 +55,7 @@ test('the tarball holds one folder: the binary, the compiled hooks, migrations, 
   const listed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean)
   assert.ok(listed.every((p) => p.startsWith(`${name}/`)), 'everything inside one folder')
   for (const file of ['hearth', 'hearth.service', 'OPERATING.md', 'pb_hooks/hearth.pb.js', 'pb_hooks/hearth/hearth.js',
-    'pb_hooks/pages/+layout.ejs', 'pb_migrations/1764000000_hearth_init.js', 'pb_public/min/hearth.js',
+    'pb_hooks/pages/+layout.ejs', 'pb_migrations/1764000000_hearth_init.js', 'pb_public/min/hearth-page.js',
     'pb_public/vendor/htmx.min.js', 'pb_public/hearth.css']) {
     assert.ok(listed.includes(`${name}/${file}`), `${file} is in the tarball`)
   }
@@ -89,5 +89,5 @@ test('a person signs up and posts, and another sees the message live', async () 
   // and the page the reader would load shows it too, with the release's own scripts
   const again = await bob.get('/rooms/lobby')
   assert.match(again.text, new RegExp(text))
-  assert.equal((await fetch(`${server.url}/min/hearth-realtime.js`)).status, 200)
+  assert.equal((await fetch(`${server.url}/min/hearth-page.js`)).status, 200)
 })

@@ -148,13 +148,21 @@ test('static files are served from pb_public, vendored ones cached for good', as
   assert.equal(htmx.headers.get('cache-control'), 'public, max-age=31536000, immutable')
   // the layout links them
   const page = await guest.get('/login')
-  for (const asset of ['/hearth.css', '/vendor/htmx.min.js', '/min/hearth.js', '/min/hearth-room.js', '/min/hearth-realtime.js', '/min/hearth-composer.js', '/min/hearth-timeline.js', '/min/hearth-deletion.js']) {
+  for (const asset of ['/hearth.css', '/vendor/htmx.min.js', '/min/hearth-page.js']) {
     assert.match(page.text, new RegExp(`"${asset.replace(/\./g, '\\.')}\\?v=[^"]+"`))
     const served = await guest.get(asset)
     assert.equal(served.status, 200, asset)
   }
-  // the minified copies are built from the readable scripts in pb_public/ (make build)
-  assert.ok((await guest.get('/min/hearth-composer.js')).text.length < (await guest.get('/hearth-composer.js')).text.length)
+  // one minified file built from the readable scripts in pb_public/ (make build), each of them in it
+  const bundle = (await guest.get('/min/hearth-page.js')).text
+  let readable = 0
+  for (const script of ['hearth', 'hearth-timeline', 'hearth-room', 'hearth-deletion', 'hearth-realtime', 'hearth-composer', 'hearth-unread']) {
+    const text = (await guest.get(`/${script}.js`)).text
+    readable += text.length
+    const said = /'(hearth:[a-z]+)'/.exec(text)?.[1] ?? /'(\/[a-z/-]+)'/.exec(text)?.[1]
+    if (said) assert.ok(bundle.includes(said), `${script}.js is in the bundle (${said})`)
+  }
+  assert.ok(bundle.length < readable / 2, 'and minified')
   assert.equal((await guest.get('/no-such-file.css')).status, 404)
 })
 
