@@ -1,7 +1,8 @@
 // Command pocketbase is PocketBase v0.39.11 with the JS hooks runtime, JS migrations and Hearth's
 // Go bindings: the realtime relay (see relay/doc.go for why it is in Go), room transactions,
 // the heap floor, background checkpoints, the rate limiter (limits), the display-name check
-// (names), the dummy password check (passwords) and the hidden-email guard.
+// (names), the dummy password check (passwords), the hidden-email guard, and continuous backups
+// and `restore` (replica).
 package main
 
 import (
@@ -26,13 +27,25 @@ import (
 	"hearth/server/names"
 	"hearth/server/passwords"
 	"hearth/server/relay"
+	"hearth/server/replica"
 	"hearth/server/roomtx"
 )
 
 func main() {
+	// `restore` runs before PocketBase opens (and so creates) data.db (see replica/command.go)
+	if len(os.Args) > 1 && os.Args[1] == "restore" {
+		os.Exit(replica.RunRestore(os.Args[2:]))
+	}
+
 	// SQLite's checkpoints run in the background instead of inside every 78th post (see checkpoint)
 	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: checkpoint.Connect})
-	checkpoint.Register(app)
+	app.RootCmd.AddCommand(replica.NewRestoreCommand()) // listed in --help; run above
+	// HEARTH_REPLICA: Litestream copies data.db to the replica continuously, and checkpoints it
+	replicaURL := replica.URLFromEnv()
+	checkpoint.Register(app, replicaURL != "")
+	if replicaURL != "" {
+		replica.Register(app, replicaURL)
+	}
 	// only superusers may sort or filter records by a hidden email (see hiddenemail)
 	hiddenemail.Register(app)
 
