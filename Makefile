@@ -1,6 +1,7 @@
 # Hearth: `make run` builds everything and serves on 127.0.0.1:8090; `make test` runs every test.
 
 PB_VERSION := 0.39.11
+VERSION := $(shell node -p "require('./package.json').version")
 PB := bin/pocketbase
 ADDR ?= 127.0.0.1:8090
 DATA ?= pb_data
@@ -15,9 +16,9 @@ all: build
 # PocketBase is built from its Go module, pinned to v$(PB_VERSION) in src/server/go.mod, with
 # Hearth's one Go binding (the realtime relay): never downloaded, never committed.
 GO_SOURCES := $(shell find src/server -type f -name '*.go') src/server/go.mod src/server/go.sum
-$(PB): $(GO_SOURCES)
+$(PB): $(GO_SOURCES) package.json
 	@mkdir -p bin
-	cd src/server && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/pocketbase/pocketbase.Version=$(PB_VERSION)" -o ../../$(PB) .
+	cd src/server && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/pocketbase/pocketbase.Version=$(PB_VERSION) -X main.hearthRelease=$(VERSION)" -o ../../$(PB) .
 
 # The Go tests run under the race detector (it needs cgo, so a C compiler); the relay is all
 # goroutines and locks (src/server/relay/doc.go).

@@ -1,8 +1,8 @@
 // Command pocketbase is PocketBase v0.39.11 with the JS hooks runtime, JS migrations and Hearth's
 // Go bindings: the realtime relay (see relay/doc.go for why it is in Go), room transactions,
 // the heap floor, background checkpoints, the rate limiter (limits), the display-name check
-// (names), the dummy password check (passwords), the hidden-email guard, and continuous backups
-// and `restore` (replica).
+// (names), the dummy password check (passwords), the hidden-email guard, continuous backups and
+// `restore` (replica), /health and /metrics.
 package main
 
 import (
@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"time"
 
 	"github.com/dop251/goja"
 	"github.com/pocketbase/pocketbase"
@@ -20,10 +21,12 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"hearth/server/checkpoint"
+	"hearth/server/health"
 	"hearth/server/heapfloor"
 	"hearth/server/hiddenemail"
 	"hearth/server/jsgate"
 	"hearth/server/limits"
+	"hearth/server/metrics"
 	"hearth/server/names"
 	"hearth/server/passwords"
 	"hearth/server/relay"
@@ -43,8 +46,9 @@ func main() {
 	// HEARTH_REPLICA: Litestream copies data.db to the replica continuously, and checkpoints it
 	replicaURL := replica.URLFromEnv()
 	checkpoint.Register(app, replicaURL != "")
+	var lastSync func() time.Time
 	if replicaURL != "" {
-		replica.Register(app, replicaURL)
+		lastSync = replica.Register(app, replicaURL).LastSync
 	}
 	// only superusers may sort or filter records by a hidden email (see hiddenemail)
 	hiddenemail.Register(app)
@@ -76,6 +80,10 @@ func main() {
 		log.Fatal(err)
 	}
 	jsgate.Register(app, pages, posts)
+
+	// GET /health for anyone, GET /metrics for loopback and superusers (see health, metrics)
+	health.Register(app, health.Config{Version: hearthVersion(), Relay: rel.Stats, LastSync: lastSync})
+	metrics.New(metrics.Sources{Relay: rel.Stats, Refusals: limiter.Refusals}).Register(app)
 
 	// PocketBase's own subscribe endpoint (POST /api/realtime) costs a lookup and a broker update per
 	// call: HEARTH_LIMIT_REALTIME_SUBSCRIBES (default 120 per minute per address), like Hearth's route

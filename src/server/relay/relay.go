@@ -17,6 +17,7 @@ type Relay struct {
 	rooms  *ordering  // each room's events in position order
 	out    fanout     // deliveries waiting for the fan-out goroutine
 
+	published    atomic.Int64
 	dropped      atomic.Int64 // by the fan-out, for a full queue
 	delivered    atomic.Int64
 	disconnected atomic.Int64 // by DisconnectSession
@@ -56,6 +57,7 @@ func (r *Relay) Stats() map[string]int64 {
 		"queues":       int64(queues),
 		"waiting":      int64(waiting),
 		"waitingBytes": int64(waitingBytes),
+		"published":    r.published.Load(),
 		"dropped":      r.dropped.Load(),
 		"delivered":    r.delivered.Load(),
 		"disconnected": r.disconnected.Load(),
