@@ -2,7 +2,7 @@
 // Go bindings: the realtime relay (see relay/doc.go for why it is in Go), room transactions,
 // the heap floor, background checkpoints, the rate limiter (limits), the display-name check
 // (names), the dummy password check (passwords), the hidden-email guard, continuous backups and
-// `restore` (replica), /health and /metrics.
+// `restore` (replica), /health, /metrics, and the trusted-proxy check (proxies).
 package main
 
 import (
@@ -29,6 +29,7 @@ import (
 	"hearth/server/metrics"
 	"hearth/server/names"
 	"hearth/server/passwords"
+	"hearth/server/proxies"
 	"hearth/server/relay"
 	"hearth/server/replica"
 	"hearth/server/roomtx"
@@ -63,6 +64,13 @@ func main() {
 	migrationsDir := flags.String("migrationsDir", "pb_migrations", "the directory with the JS migrations")
 	publicDir := flags.String("publicDir", "pb_public", "the directory to serve static files from")
 	app.RootCmd.ParseFlags(os.Args[1:])
+
+	// the trusted-proxy headers count only from HEARTH_TRUSTED_PROXIES (default: this machine)
+	trusted, err := proxies.FromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	proxies.Register(app, trusted)
 
 	rel := relay.New(app, relay.ConfigFromEnv())
 	// one limiter for the whole process: every JS runtime reserves its slots in it
