@@ -23,7 +23,7 @@ func Register(app core.App, url string) *Replication {
 	r := &Replication{}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		started, err := Start(context.Background(), filepath.Join(e.App.DataDir(), "data.db"), url, logger)
+		started, err := Start(context.Background(), filepath.Join(e.App.DataDir(), "data.db"), url, IntervalFromEnv(), logger)
 		if err != nil {
 			return err
 		}

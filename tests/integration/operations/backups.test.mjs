@@ -89,7 +89,7 @@ test('after kill -9 in a stream of posts, the restored database has every post a
     const settled = stream.acks.filter((a) => a.at < killedAt - 1000)
     assert.ok(settled.length >= 10, `only ${settled.length} posts acknowledged before the last second`)
     const missing = settled.filter((a) => !restored.has(a.body))
-    assert.deepEqual(missing, [], `${missing.length} of ${settled.length} settled posts are missing`)
+    assert.deepEqual(missing.map((a) => `${killedAt - a.at} ms before the kill`), [], `${missing.length} of ${settled.length} settled posts are missing`)
     const recent = stream.acks.filter((a) => a.at >= killedAt - 1000)
     const lost = recent.filter((a) => !restored.has(a.body))
     const newest = Math.max(...stream.acks.filter((a) => restored.has(a.body)).map((a) => a.at))
@@ -100,18 +100,23 @@ test('after kill -9 in a stream of posts, the restored database has every post a
   }
 })
 
-test('a clean stop sends the replica everything: nothing acknowledged is lost', async () => {
+test('health tells when the replica was last synced, and a clean stop sends the replica everything: nothing acknowledged is lost', async () => {
   const { server, replicaDir, poster, slug } = await replicatingHearth()
   const cleanup = [replicaDir, server.dataDir]
   try {
     const stream = postStream(poster, slug, 2)
-    await sleep(1000)
+    const started = Date.now()
+    while (stream.acks.length < 10 && Date.now() - started < 10000) await sleep(100)
     await stream.stop()
+    await sleep(1500) // a sync (every second) after the last post
+    const health = await (await fetch(`${server.url}/health`)).json()
+    assert.equal(health.replica?.status, 'ok', JSON.stringify(health))
+    assert.ok(Date.now() - Date.parse(health.replica.lastSync) < 5000, `last sync ${health.replica.lastSync}`)
     await server.halt() // SIGTERM: Litestream's final sync runs before the process ends
     const dir = await restore(replicaDir)
     cleanup.push(join(dir, '..'))
     const restored = await bodiesIn(dir)
-    assert.ok(stream.acks.length > 5)
+    assert.ok(stream.acks.length >= 10, `${stream.acks.length} posts`)
     assert.deepEqual(stream.acks.filter((a) => !restored.has(a.body)), [])
   } finally {
     await server.stop()
