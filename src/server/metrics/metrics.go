@@ -55,6 +55,7 @@ func New(src Sources) *Metrics {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "hearth_events_published_total", Help: "Live events published to the relay."}, stat("published")),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "hearth_events_delivered_total", Help: "Live events written to a connection."}, stat("delivered")),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "hearth_realtime_dropped_total", Help: "Connections dropped because they did not keep up."}, stat("dropped")),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "hearth_realtime_refused_total", Help: "Realtime connections refused over the per-address or per-session cap."}, stat("refused")),
 		refusals{src.Refusals},
 	)
 	for _, kind := range []string{"page", "post"} {

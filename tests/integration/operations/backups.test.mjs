@@ -100,7 +100,7 @@ test('after kill -9 in a stream of posts, the restored database has every post a
   }
 })
 
-test('health tells when the replica was last synced, and a clean stop sends the replica everything: nothing acknowledged is lost', async () => {
+test('health tells when the replica was last synced, metrics have Litestream\'s, and a clean stop sends the replica everything: nothing acknowledged is lost', async () => {
   const { server, replicaDir, poster, slug } = await replicatingHearth()
   const cleanup = [replicaDir, server.dataDir]
   try {
@@ -112,6 +112,7 @@ test('health tells when the replica was last synced, and a clean stop sends the 
     const health = await (await fetch(`${server.url}/health`)).json()
     assert.equal(health.replica?.status, 'ok', JSON.stringify(health))
     assert.ok(Date.now() - Date.parse(health.replica.lastSync) < 5000, `last sync ${health.replica.lastSync}`)
+    assert.match(await (await fetch(`${server.url}/metrics`)).text(), /^litestream_db_size\{/m, "Litestream's metrics are in /metrics")
     await server.halt() // SIGTERM: Litestream's final sync runs before the process ends
     const dir = await restore(replicaDir)
     cleanup.push(join(dir, '..'))

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startServerWithSuperuser, api } from '../../helpers/admin.mjs'
 import { signUp, createRoom, postMessage, apiToken } from '../../helpers/browserless.mjs'
-import { Subscriber } from '../../helpers/sse.mjs'
+import { Subscriber, RawSse } from '../../helpers/sse.mjs'
 import { liveAttributes } from '../../helpers/markup.mjs'
 import { ROOT, freePort } from '../../helpers/server.mjs'
 
@@ -21,7 +21,7 @@ before(async () => {
   server = await startServerWithSuperuser({
     port,
     args: ['--http', `0.0.0.0:${port}`],
-    env: { HEARTH_LIMIT_POSTS: '1000/60', HEARTH_LIMIT_SIGNUPS: '1000/3600', HEARTH_LIMIT_ROOMS: '1/3600' },
+    env: { HEARTH_LIMIT_POSTS: '1000/60', HEARTH_LIMIT_SIGNUPS: '1000/3600', HEARTH_LIMIT_ROOMS: '1/3600', HEARTH_LIMIT_CONNECTIONS_PER_SESSION: '1' },
   })
   owner = await signUp(server)
 })
@@ -71,6 +71,8 @@ test('metrics answer this machine in Prometheus text, and move with posts, pages
   assert.equal((await tab.subscribe([liveAttributes((await owner.get(`/rooms/${slug}`)).text).topic])).status, 200)
   const during = await scrape()
   assert.equal(metric(during.text, 'hearth_realtime_connections'), b('hearth_realtime_connections') + 1)
+  const second = new RawSse(server, { cookie: owner.cookieHeader() }) // over the session's cap of one
+  await assert.rejects(second.connect(), /SSE answered 429/)
 
   await postMessage(owner, slug, 'counted')
   await owner.get(`/rooms/${slug}`)
@@ -83,6 +85,7 @@ test('metrics answer this machine in Prometheus text, and move with posts, pages
   assert.ok(a('hearth_request_duration_seconds_count', '{kind="post"}') >= b('hearth_request_duration_seconds_count', '{kind="post"}') + 3, 'posts timed')
   assert.ok(a('hearth_request_duration_seconds_count', '{kind="page"}') > b('hearth_request_duration_seconds_count', '{kind="page"}'), 'pages timed')
   assert.equal(a('hearth_rate_limit_refusals_total', '{limit="rooms"}'), 1)
+  assert.equal(a('hearth_realtime_refused_total'), b('hearth_realtime_refused_total') + 1)
   for (const name of ['hearth_events_delivered_total', 'hearth_realtime_dropped_total', 'hearth_realtime_subscriptions', 'go_goroutines']) a(name)
 })
 
