@@ -43,7 +43,7 @@ func main() {
 
 	// SQLite's checkpoints run in the background instead of inside every 78th post (see checkpoint)
 	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: checkpoint.Connect})
-	app.RootCmd.AddCommand(replica.NewRestoreCommand()) // listed in --help; run above
+	app.RootCmd.AddCommand(replica.NewListedRestoreCommand()) // listed in --help; run above
 	// HEARTH_REPLICA: Litestream copies data.db to the replica continuously, and checkpoints it
 	replicaURL := replica.URLFromEnv()
 	checkpoint.Register(app, replicaURL != "")

@@ -53,6 +53,19 @@ func NewRestoreCommand() *cobra.Command {
 	return cmd
 }
 
+// NewListedRestoreCommand is the restore command as PocketBase's root command lists it: reached
+// only when `restore` is not the first argument (e.g. after --dir), when PocketBase has already
+// opened its data dir, so it only says how to run it, and exits 1 itself (PocketBase would exit 0).
+func NewListedRestoreCommand() *cobra.Command {
+	cmd := NewRestoreCommand()
+	cmd.RunE = func(*cobra.Command, []string) error {
+		fmt.Fprintln(os.Stderr, "restore: write it first: pocketbase restore --dir <empty folder> [--replica <url>]")
+		os.Exit(1)
+		return nil
+	}
+	return cmd
+}
+
 // RunRestore runs the restore command with args and tells the process's exit code.
 func RunRestore(args []string) int {
 	cmd := NewRestoreCommand()

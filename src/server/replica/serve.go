@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/benbjohnson/litestream"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -29,6 +30,11 @@ func Register(app core.App, url string) *Replication {
 		}
 		*r = *started
 		e.App.Cron().Add("__pbDBOptimize__", "0 0 * * *", func() { optimize(e.App) })
+		return e.Next()
+	})
+	// PocketBase's own backups of pb_data leave out Litestream's local state (its copies of the log)
+	app.OnBackupCreate().BindFunc(func(e *core.BackupEvent) error {
+		e.Exclude = append(e.Exclude, ".data.db"+litestream.MetaDirSuffix)
 		return e.Next()
 	})
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { startServer, PB, ROOT } from '../../helpers/server.mjs'
 import { signUp, createRoom, postMessage, uniqueText } from '../../helpers/browserless.mjs'
-import { SUPERUSER, api } from '../../helpers/admin.mjs'
+import { SUPERUSER, api, startServerWithSuperuser } from '../../helpers/admin.mjs'
 
 const run = promisify(execFile)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -19,7 +19,7 @@ const LIMITS = { HEARTH_LIMIT_POSTS: '100000/60', HEARTH_LIMIT_SIGNUPS: '1000/36
 /** a Hearth replicating to a fresh replica folder, with a room and a poster in it */
 async function replicatingHearth() {
   const replicaDir = mkdtempSync(join(tmpdir(), 'hearth-replica-'))
-  const server = await startServer({ env: { ...LIMITS, HEARTH_REPLICA: replicaDir } })
+  const server = await startServerWithSuperuser({ env: { ...LIMITS, HEARTH_REPLICA: replicaDir } })
   const poster = await signUp(server)
   const slug = await createRoom(poster)
   return { server, replicaDir, poster, slug }
@@ -100,7 +100,7 @@ test('after kill -9 in a stream of posts, the restored database has every post a
   }
 })
 
-test('health tells when the replica was last synced, metrics have Litestream\'s, and a clean stop sends the replica everything: nothing acknowledged is lost', async () => {
+test('health tells when the replica was last synced, metrics have Litestream\'s, PocketBase\'s backups leave its state out, and a clean stop sends the replica everything: nothing acknowledged is lost', async () => {
   const { server, replicaDir, poster, slug } = await replicatingHearth()
   const cleanup = [replicaDir, server.dataDir]
   try {
@@ -113,6 +113,12 @@ test('health tells when the replica was last synced, metrics have Litestream\'s,
     assert.equal(health.replica?.status, 'ok', JSON.stringify(health))
     assert.ok(Date.now() - Date.parse(health.replica.lastSync) < 5000, `last sync ${health.replica.lastSync}`)
     assert.match(await (await fetch(`${server.url}/metrics`)).text(), /^litestream_db_size\{/m, "Litestream's metrics are in /metrics")
+    // PocketBase's own backups still work beside it, without Litestream's local state
+    const backup = await api(server, 'POST', '/api/backups', { token: server.superuserToken, body: { name: 'beside.zip' } })
+    assert.equal(backup.status, 204, backup.text)
+    const entries = execFileSync('unzip', ['-Z1', join(server.dataDir, 'backups', 'beside.zip')], { encoding: 'utf8' }).split('\n')
+    assert.ok(entries.includes('data.db'), entries.join(' '))
+    assert.ok(!entries.some((e) => e.includes('-litestream')), entries.join(' '))
     await server.halt() // SIGTERM: Litestream's final sync runs before the process ends
     const dir = await restore(replicaDir)
     cleanup.push(join(dir, '..'))
@@ -133,9 +139,10 @@ test('restore refuses a folder that already has a database, and a missing replic
     const scenarios = [
       { name: 'a folder with data.db', args: ['--replica', replicaDir, '--dir', dataDir], reason: /already exists: restore into an empty folder/ },
       { name: 'no replica given', args: ['--dir', join(replicaDir, 'new')], reason: /no replica: set HEARTH_REPLICA/ },
+      { name: 'restore after another flag', before: ['--dir', dataDir], args: ['--replica', replicaDir], reason: /write it first: pocketbase restore --dir/ },
     ]
     for (const s of scenarios) {
-      const err = await run(PB, ['restore', ...s.args], { env: { ...process.env, HEARTH_REPLICA: '' } }).then(() => null, (e) => e)
+      const err = await run(PB, [...(s.before ?? []), 'restore', ...s.args], { env: { ...process.env, HEARTH_REPLICA: '' } }).then(() => null, (e) => e)
       assert.ok(err, `${s.name}: restore succeeded`)
       assert.equal(err.code, 1, s.name)
       assert.match(err.stderr, s.reason, s.name)
