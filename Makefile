@@ -11,8 +11,9 @@ DATA ?= pb_data
 PB_DIRS = --dir $(DATA) --hooksDir pb_hooks --migrationsDir pb_migrations --publicDir pb_public
 SOURCES := $(shell find src -type f) package.json $(wildcard pb_public/hearth*.js)
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
-.PHONY: all run dev build test gotest typecheck unit integration e2e bench chromium superuser clean release release-host
+.PHONY: all run dev build test gotest typecheck unit integration e2e bench chromium nginx superuser clean release release-host
 
 all: build
 
@@ -82,19 +83,23 @@ superuser: build
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update && apt-get install -y chromium)
 
+# the proxy test (tests/integration/operations/nginx.test.mjs) runs Debian's nginx in front of Hearth
+nginx:
+	@test -x $(NGINX) || (apt-get update && apt-get install -y nginx)
+
 typecheck: node_modules/.package-lock.json
 	npx tsc -p tsconfig.json
 
 unit: build
 	node --test tests/unit/
 
-integration: build
+integration: build nginx
 	node --test --test-concurrency=2 tests/integration/
 
 e2e: build chromium
 	node --test --test-concurrency=1 e2e/
 
-test: build release-host chromium typecheck gotest
+test: build release-host chromium nginx typecheck gotest
 	node --test --test-concurrency=2 tests/unit/ tests/integration/ e2e/
 
 bench: build bin/bench-reader

@@ -157,9 +157,9 @@ function publicDir(): string {
 function renderError(e: any, request: PageRequest, ctx: PageContext | null, route: Route | null, err: unknown): void {
   const status = err instanceof HttpError ? err.status : 500
   const dev = $app.isDev()
-  if (status === 500) console.error(`[hearth] ${request.method} ${request.path}:`, errorText(err))
   const message = err instanceof HttpError ? err.message : 'Something went wrong on our side. Please try again.'
   const user = ctx ? ctx.user : safeUser(e, request)
+  if (status === 500) logFailure(request, user, err)
   if (user) personalHeaders(e)
   const made = newContext(e, request, ctx?.params ?? {}, user, ctx?.form ?? {}, theApp().helpers)
   try {
@@ -177,6 +177,17 @@ function renderError(e: any, request: PageRequest, ctx: PageContext | null, rout
     console.error('[hearth] the error page failed too:', errorText(again))
     e.string(status, message)
   }
+}
+
+/**
+ * logFailure records a page that failed in PocketBase's logs (Dashboard > Logs, /api/logs) with
+ * what an operator needs to find it again: the method, the route (never its query string or the
+ * form, which may hold a password), the person's id and the error; and on the console.
+ */
+function logFailure(request: PageRequest, user: { id: string } | null | undefined, err: unknown): void {
+  const detail = errorText(err)
+  console.error(`[hearth] ${request.method} ${request.path}:`, detail)
+  $app.logger().error('Hearth: a page failed', 'method', request.method, 'path', request.path, 'user', user?.id ?? '', 'error', detail)
 }
 
 function safeUser(e: any, request: PageRequest) {

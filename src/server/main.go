@@ -1,8 +1,9 @@
 // Command pocketbase is PocketBase v0.39.11 with the JS hooks runtime, JS migrations and Hearth's
 // Go bindings: the realtime relay (see relay/doc.go for why it is in Go), room transactions, the
 // heap floor and the JS pool sized from the memory limit (memlimit), background checkpoints, the
-// rate limiter (limits), the display-name check (names), the dummy password check (passwords) and
-// the hidden-email guard. It carries Hearth's version (release.go).
+// rate limiter (limits), the display-name check (names), the dummy password check (passwords), the
+// hidden-email guard, continuous backups and `restore` (replica), /health, /metrics, and the
+// trusted-proxy check (proxies). It carries Hearth's version (release.go).
 package main
 
 import (
@@ -25,18 +26,27 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"hearth/server/checkpoint"
+	"hearth/server/health"
 	"hearth/server/heapfloor"
 	"hearth/server/hiddenemail"
 	"hearth/server/jsgate"
 	"hearth/server/limits"
 	"hearth/server/memlimit"
+	"hearth/server/metrics"
 	"hearth/server/names"
 	"hearth/server/passwords"
+	"hearth/server/proxies"
 	"hearth/server/relay"
+	"hearth/server/replica"
 	"hearth/server/roomtx"
 )
 
 func main() {
+	// `restore` runs before PocketBase opens (and so creates) data.db (see replica/command.go)
+	if len(os.Args) > 1 && os.Args[1] == "restore" {
+		os.Exit(replica.RunRestore(os.Args[2:]))
+	}
+
 	// every default path is beside the executable, so an unpacked release serves with `./hearth serve`
 	dir := releaseDir()
 	// SQLite's checkpoints run in the background instead of inside every 78th post (see checkpoint)
@@ -46,7 +56,14 @@ func main() {
 	})
 	app.RootCmd.Version = versionLine()
 	app.RootCmd.SetVersionTemplate("Hearth {{.Version}}\n")
-	checkpoint.Register(app)
+	app.RootCmd.AddCommand(replica.NewListedRestoreCommand()) // listed in --help; run above
+	// HEARTH_REPLICA: Litestream copies data.db to the replica continuously, and checkpoints it
+	replicaURL := replica.URLFromEnv()
+	checkpoint.Register(app, replicaURL != "")
+	var lastSync func() time.Time
+	if replicaURL != "" {
+		lastSync = replica.Register(app, replicaURL).LastSync
+	}
 	// only superusers may sort or filter records by a hidden email (see hiddenemail)
 	hiddenemail.Register(app)
 
@@ -60,6 +77,13 @@ func main() {
 	migrationsDir := flags.String("migrationsDir", filepath.Join(dir, "pb_migrations"), "the directory with the JS migrations")
 	publicDir := flags.String("publicDir", filepath.Join(dir, "pb_public"), "the directory to serve static files from")
 	app.RootCmd.ParseFlags(os.Args[1:])
+
+	// the trusted-proxy headers count only from HEARTH_TRUSTED_PROXIES (default: this machine)
+	trusted, err := proxies.FromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	proxies.Register(app, trusted)
 
 	rel := relay.New(app, relay.ConfigFromEnv())
 	// one limiter for the whole process: every JS runtime reserves its slots in it
@@ -77,6 +101,10 @@ func main() {
 		log.Fatal(err)
 	}
 	jsgate.Register(app, pages, posts)
+
+	// GET /health for anyone, GET /metrics for loopback and superusers (see health, metrics)
+	health.Register(app, health.Config{Version: hearthVersion(), Relay: rel.Stats, LastSync: lastSync})
+	metrics.New(metrics.Sources{Relay: rel.Stats, Refusals: limiter.Refusals}).Register(app)
 
 	// PocketBase's own subscribe endpoint (POST /api/realtime) costs a lookup and a broker update per
 	// call: HEARTH_LIMIT_REALTIME_SUBSCRIBES (default 120 per minute per address), like Hearth's route

@@ -34,11 +34,12 @@ func Connect(dbPath string) (*dbx.DB, error) {
 }
 
 // Register starts the background checkpoints when the app starts serving and stops them when it
-// terminates.
-func Register(app core.App) {
+// terminates. With auxiliaryOnly, data.db is left to whoever else checkpoints it (Litestream
+// while it replicates, see replica): its read transaction would make ours copy nothing.
+func Register(app core.App, auxiliaryOnly bool) {
 	ctx, stop := context.WithCancel(context.Background())
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		go run(ctx, e.App)
+		go run(ctx, e.App, auxiliaryOnly)
 		return e.Next()
 	})
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
@@ -47,7 +48,7 @@ func Register(app core.App) {
 	})
 }
 
-func run(ctx context.Context, app core.App) {
+func run(ctx context.Context, app core.App, auxiliaryOnly bool) {
 	tick := time.NewTicker(Interval)
 	defer tick.Stop()
 	for {
@@ -55,19 +56,26 @@ func run(ctx context.Context, app core.App) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			Passive(app)
+			if auxiliaryOnly {
+				passive(app, "auxiliary", app.AuxDB())
+			} else {
+				Passive(app)
+			}
 		}
 	}
 }
 
 // Passive checkpoints both of PocketBase's databases as far as it can without waiting.
 func Passive(app core.App) {
-	for name, db := range map[string]dbx.Builder{"data": app.DB(), "auxiliary": app.AuxDB()} {
-		if db == nil {
-			continue
-		}
-		if _, err := db.NewQuery("PRAGMA wal_checkpoint(PASSIVE)").Execute(); err != nil {
-			app.Logger().Warn("Background WAL checkpoint failed", slog.String("db", name), slog.String("error", err.Error()))
-		}
+	passive(app, "data", app.DB())
+	passive(app, "auxiliary", app.AuxDB())
+}
+
+func passive(app core.App, name string, db dbx.Builder) {
+	if db == nil {
+		return
+	}
+	if _, err := db.NewQuery("PRAGMA wal_checkpoint(PASSIVE)").Execute(); err != nil {
+		app.Logger().Warn("Background WAL checkpoint failed", slog.String("db", name), slog.String("error", err.Error()))
 	}
 }

@@ -40,6 +40,7 @@ type Limiter struct {
 	windows   map[slot]*window
 	now       func() time.Time
 	nextPrune time.Time
+	refused   map[string]int64 // refusals per limit name, for metrics
 }
 
 // New returns an empty limiter on the wall clock.
@@ -48,22 +49,23 @@ func New() *Limiter {
 }
 
 func newWithClock(now func() time.Time) *Limiter {
-	return &Limiter{windows: map[slot]*window{}, now: now, nextPrune: now().Add(pruneEvery)}
+	return &Limiter{windows: map[slot]*window{}, now: now, nextPrune: now().Add(pruneEvery), refused: map[string]int64{}}
 }
 
 // Take reserves one use of limit name by key and tells whether it is allowed: at most max uses
 // per windowSeconds, counted from the first use of a window. A refused call counts nothing.
 // max <= 0 refuses everything; windowSeconds <= 0 is treated as one second.
 func (l *Limiter) Take(name, key string, max, windowSeconds int) bool {
-	if max <= 0 {
-		return false
-	}
 	if windowSeconds <= 0 {
 		windowSeconds = 1
 	}
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if max <= 0 {
+		l.refused[name]++
+		return false
+	}
 	if !now.Before(l.nextPrune) {
 		l.prune(now)
 	}
@@ -74,10 +76,22 @@ func (l *Limiter) Take(name, key string, max, windowSeconds int) bool {
 		return true
 	}
 	if w.count >= max {
+		l.refused[name]++
 		return false
 	}
 	w.count++
 	return true
+}
+
+// Refusals is how many times each limit has refused since the start.
+func (l *Limiter) Refusals() map[string]int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make(map[string]int64, len(l.refused))
+	for name, n := range l.refused {
+		out[name] = n
+	}
+	return out
 }
 
 // Refund gives back one use taken in the current window of limit name by key; it does nothing

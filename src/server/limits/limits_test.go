@@ -171,3 +171,17 @@ func TestRuleFromEnv(t *testing.T) {
 		})
 	}
 }
+
+// Refusals counts each limit's refusals, and nothing for what it allows.
+func TestRefusalsCountPerLimit(t *testing.T) {
+	l := New()
+	for i := 0; i < 5; i++ {
+		l.Take("posts", "u1", 3, 60)
+	}
+	l.Take("signups", "1.2.3.4", 0, 60)
+	l.Take("rooms", "u1", 10, 60)
+	got := l.Refusals()
+	if got["posts"] != 2 || got["signups"] != 1 || got["rooms"] != 0 {
+		t.Fatalf("refusals %v, want posts 2, signups 1, rooms 0", got)
+	}
+}

@@ -69,7 +69,7 @@
 //   - client.keys and client.segment: a client's sorted subscriptions, swapped under client.mu
 //     and read lock-free by Subscriptions, which PocketBase's record realtime calls for every
 //     client on every record change.
-//   - Relay.dropped, delivered and disconnected: counters for Stats.
+//   - Relay.published, refused, dropped, delivered and disconnected: counters for Stats (and metrics).
 //
 // Channels: conn.wake and fanout.kick hold one signal at most ("something is queued"), so a
 // sender never blocks; client.messages is PocketBase's own messages for the loop, and is never

@@ -43,6 +43,7 @@ func (r *Relay) bind() {
 func (r *Relay) connect(e *core.RealtimeConnectRequestEvent) error {
 	ip, session := e.RealIP(), sessionOf(e.Request)
 	if refusal := r.caps.admit(ip, session); refusal != "" {
+		r.refused.Add(1)
 		return refuse(e, refusal)
 	}
 	c, end := r.register(e, ip, session)

@@ -35,6 +35,7 @@ type Event struct {
 // Publish sends the event to every client subscribed to its topic that its audience admits. It
 // never blocks on a client and returns the number of recipients.
 func (r *Relay) Publish(event Event) int {
+	r.published.Add(1)
 	collection := event.AuthCollection
 	if collection == "" {
 		collection = r.cfg.AuthCollection

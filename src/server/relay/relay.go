@@ -17,6 +17,8 @@ type Relay struct {
 	rooms  *ordering  // each room's events in position order
 	out    fanout     // deliveries waiting for the fan-out goroutine
 
+	published    atomic.Int64
+	refused      atomic.Int64 // connections over a cap (caps.go)
 	dropped      atomic.Int64 // by the fan-out, for a full queue
 	delivered    atomic.Int64
 	disconnected atomic.Int64 // by DisconnectSession
@@ -56,6 +58,8 @@ func (r *Relay) Stats() map[string]int64 {
 		"queues":       int64(queues),
 		"waiting":      int64(waiting),
 		"waitingBytes": int64(waitingBytes),
+		"published":    r.published.Load(),
+		"refused":      r.refused.Load(),
 		"dropped":      r.dropped.Load(),
 		"delivered":    r.delivered.Load(),
 		"disconnected": r.disconnected.Load(),
