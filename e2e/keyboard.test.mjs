@@ -95,9 +95,10 @@ test('log in, change rooms, send, edit and reach a message\'s actions with the k
   await tabUntil(page, (f) => f.href === `/rooms/${first}`)
   await enterTo(page, `**/rooms/${first}`)
   await page.waitForFunction(() => document.activeElement?.matches('form.composer textarea'))
-  const back = await tabUntil(page, (f) => f.href === `/rooms/${second}`, { key: 'Shift+Tab', max: 10 })
+  // (the friend's messages wait there: the link leads to the first of them, #unread)
+  const back = await tabUntil(page, (f) => f.href === `/rooms/${second}#unread`, { key: 'Shift+Tab', max: 10 })
   assert.ok(back.some((s) => s.what.startsWith('div#timeline')), 'the messages are one stop, to scroll them with the arrows')
-  await enterTo(page, `**/rooms/${second}`)
+  await enterTo(page, `**/rooms/${second}#unread`)
   await page.waitForFunction(() => document.activeElement?.matches('form.composer textarea'))
 
   // send two messages, then the Tab stops of each message: mine have Edit and Delete, a friend's none

@@ -33,7 +33,7 @@ async function personInRoom() {
     const seen = (window.__seen = { events: [], connection: [] })
     document.addEventListener('hearth:connection', (e) => seen.connection.push(e.detail.state))
     document.addEventListener('DOMContentLoaded', () => {
-      const list = document.querySelector('[data-topic]')
+      const list = document.querySelector('[data-topic^="rooms/"]')
       list?.addEventListener('hearth:event', (e) => seen.events.push({ ...e.detail, onList: e.currentTarget === e.target }))
     })
   })

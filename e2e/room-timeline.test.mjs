@@ -50,7 +50,7 @@ async function tabIn(slug, visitor, context = {}, javaScript = true) {
 
 /** the list as the reader sees it: { day } headings and { id, continued, name } messages */
 function shownTimeline(page) {
-  return page.locator('#messages').evaluate((ol) => [...ol.children].filter((li) => !li.matches('.removed')).map((li) => li.matches('.day')
+  return page.locator('#messages').evaluate((ol) => [...ol.children].filter((li) => !li.matches('.removed, .unread-line')).map((li) => li.matches('.day')
     ? { day: li.querySelector('time').textContent }
     : { id: li.id.replace('message-', ''), continued: li.hasAttribute('data-continued'), name: li.querySelector('.author').getBoundingClientRect().width > 1 }))
 }

@@ -249,5 +249,11 @@
   // (the width is the phone layout's, pb_public/hearth.css)
   var box = document.querySelector('form.composer textarea')
   var desktop = matchMedia('(hover: hover) and (pointer: fine) and (min-width: 48.0625rem)').matches
+  // A message's own address keeps the focus off the box; #unread, where a room link leads, does
+  // not, but the browser's own move to that line (after the page loads) takes the focus away
+  // again, so the box takes it back then.
   if (box && !location.hash && desktop) box.focus({ preventScroll: true })
+  if (box && location.hash === '#unread' && desktop) {
+    addEventListener('load', function () { requestAnimationFrame(function () { box.focus({ preventScroll: true }) }) })
+  }
 })()

@@ -43,7 +43,7 @@ export function roomPage(ctx: Ctx) {
   const memberCount = members.countOf(record.id)
   // "New messages" goes before the first message after the reader's position, which the page then moves past
   const readNumber = room.role ? unread.readNumberOf(record.id, user.id) : null
-  const firstUnread = readNumber === null ? 0 : listed.find((m) => m.number > readNumber)?.number || 0
+  const firstUnread = readNumber === null ? 0 : listed.find((m) => m.number > readNumber && m.author !== user.id)?.number || 0
   if (room.role && listed.length) unread.markRead(record.id, user.id, listed[listed.length - 1].number)
   const myRooms = unread.withUnread(user.id, rooms.visibleRooms(user).filter((r) => r.role))
   return { room, messages: listed, olderCursor, head, memberCount, myRooms, firstUnread, paging: before !== undefined || at !== undefined }
