@@ -11,6 +11,7 @@ import * as fragments from './fragments'
 import { roomOf } from './rooms'
 import { countOf } from './members'
 import { standingIn, mayRead } from './policy'
+import { hideIfDownvoted } from './moderation'
 
 /** The record field (never stored: no collection has it) the relay reads after the commit. */
 const PENDING = 'hearthPendingEvents'
@@ -32,13 +33,31 @@ function later(record: any, relayEvent: RelayEvent | null): void {
   record.set(PENDING, JSON.stringify(events))
 }
 
-/** messageSaved records a new or edited message's event; an edit blanks the old text in earlier events. */
-export function messageSaved(tx: any, record: any): void {
+/**
+ * messageSaved records a new or edited message's event; an edit (or a hide) blanks what earlier
+ * events showed. carrier is the record the relay finds the event on (the change's own record).
+ */
+export function messageSaved(tx: any, record: any, carrier: any = record): void {
   const room = findOrNull(tx, 'rooms', record.getString('room'))
   if (!room) return
   const sent = sseSend(tx, roomTopic(room.id), fragments.render(tx, record), { subject: record.id })
   forget(tx, room.id, record.id, sent.event!.id)
-  later(record, sent.pending)
+  later(carrier, sent.pending)
+}
+
+/**
+ * reactionChanged shows a message's new reactions to everyone: its fragment rendered again and
+ * recorded like an edit. The message's last change moves on, so its cached fragment's key does.
+ * Enough downvotes hide it instead: that save of the message is the event.
+ */
+export function reactionChanged(tx: any, reaction: any): void {
+  const id = reaction.getString('message')
+  // a plain UPDATE: a save would run the message hooks and broadcast an edit
+  tx.db().newQuery("UPDATE messages SET updated = strftime('%Y-%m-%d %H:%M:%fZ', 'now') WHERE id = {:id}").bind({ id }).execute()
+  // gone: the reaction is being deleted with its message, whose removal is the event
+  const message = findOrNull(tx, 'messages', id)
+  if (!message || hideIfDownvoted(tx, message)) return
+  messageSaved(tx, message, reaction)
 }
 
 /** messageDeleted records the removal; no event keeps the deleted text. */

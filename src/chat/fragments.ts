@@ -1,12 +1,14 @@
 // A message's fragment (the _private/message.ejs partial, as every reader sees it) is a render
 // cache. It is stored with the key of what made it: the partials' digest, the message's last
-// change and its author's (a new display name shows on old messages). A fragment whose key no
+// change (a reaction or a hide counts as one: see broadcasts.ts) and its author's (a new display
+// name shows on old messages). A fragment whose key no
 // longer matches is rendered again once, on the next read, and written back. The fragment does
 // not depend on the room: its links name the room's id, which never changes.
 import { renderPartial, partialsDigest } from '../runtime/partials'
 import { messageOf } from './messages'
 import { fragmentKey, isFresh } from './fragment-key'
 import { eventsAfter, type CatchUp } from '../realtime/history'
+import { reactionsOf } from './reactions'
 
 /** Cached is one message as the cache stores it, with what its key is made of. */
 export interface Cached {
@@ -32,7 +34,11 @@ export function render(app: any, record: any): string {
   } catch {
     // the author's account is gone
   }
-  const html = renderPartial('message', { message: messageOf(record, author) })
+  const message = messageOf(record, author)
+  // a hidden message's fragment is the placeholder alone: its text never reaches the shared copy
+  const html = message.hidden
+    ? renderPartial('message-hidden', { message })
+    : renderPartial('message', { message: { ...message, reactions: reactionsOf(app, record.id) } })
   const updated = String(record.getDateTime('updated').string())
   const key = keyOf(updated, author ? String(author.getDateTime('updated').string()) : '')
   // a plain UPDATE: saving the record would run the message hooks (and broadcast) again; and only
@@ -52,6 +58,14 @@ export function fragmentsOf(rows: Cached[]): Map<string, string> {
   }
   if (stale.length) for (const record of $app.findRecordsByIds('messages', stale)) out.set(record.id, render($app, record))
   return out
+}
+
+/** current is one message's fragment as it is now (rendered again if stale), or ''. */
+export function current(messageId: string): string {
+  const rows = arrayOf(new DynamicModel({ id: '', fragment: '', fragmentKey: '', updated: '', authorUpdated: '' }))
+  $app.db().newQuery(`SELECT ${CACHE_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author WHERE m.id = {:id}`)
+    .bind({ id: messageId }).all(rows)
+  return fragmentsOf(rows).get(messageId) || ''
 }
 
 /**

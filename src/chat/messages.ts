@@ -7,6 +7,7 @@ import { renderBody } from './format'
 import { fragmentsOf, CACHE_COLUMNS } from './fragments'
 import { standingIn, mayPost, mayEdit, mayDelete } from './policy'
 import { nextMessageNumber } from '../realtime/history'
+import type { Reaction } from './reactions'
 
 export const PAGE_SIZE = 50
 
@@ -36,6 +37,10 @@ export interface Message {
   fragment: string
   created: string
   edited: boolean
+  /** hidden by the community: everyone sees a placeholder (moderation.ts) */
+  hidden: boolean
+  /** filled in when the fragment is rendered (fragments.ts) */
+  reactions: Reaction[]
   author: Author
 }
 
@@ -53,6 +58,8 @@ export function messageOf(record: any, author: any): Message {
     fragment: record.getString('fragment'),
     created: isoDate(record.getDateTime('created')),
     edited: record.getBool('edited'),
+    hidden: record.getString('moderation') === 'hidden',
+    reactions: [],
     author: author
       ? { id: author.id, username: author.getString('username'), name: author.getString('name') || author.getString('username') }
       : { id: '', username: '', name: 'Someone who left' },
@@ -190,9 +197,9 @@ function standingFor(user: User, record: any) {
   return standingIn($app.findRecordById('rooms', record.getString('room')), user.id)
 }
 
-/** canEdit: see mayEdit in policy.ts. */
+/** canEdit: see mayEdit in policy.ts; a message the community hid is not shown, even to its author, so not edited either. */
 export function canEdit(user: User, record: any): boolean {
-  return mayEdit(standingFor(user, record), record.getString('author'))
+  return record.getString('moderation') !== 'hidden' && mayEdit(standingFor(user, record), record.getString('author'))
 }
 
 /** canDelete: see mayDelete in policy.ts. */

@@ -75,9 +75,9 @@ func main() {
 	})
 
 	// every change to a room commits together with its room event (see roomtx)
-	roomtx.Register(app, "messages", "memberships")
+	roomtx.Register(app, "messages", "memberships", "reactions")
 	// ... and its events reach the relay right after the commit (see relay/committed.go)
-	rel.PublishCommitted("messages", "memberships")
+	rel.PublishCommitted("messages", "memberships", "reactions")
 
 	// HEARTH_GC_HEAP_MB (default 192; 0 = off; an explicit GOGC also turns it off): the heap may
 	// grow to that size before Go collects, so collections stop landing on every few posts.
