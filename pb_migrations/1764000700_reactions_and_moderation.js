@@ -7,8 +7,9 @@ migrate((app) => {
   const signedIn = '@request.auth.id != "" && @request.auth.collectionName = "users"'
   const member = (room) => `${room}memberships_via_room.user ?= @request.auth.id`
   const mayRead = (room) => `${signedIn} && (${room}kind = "public" || ${member(room)})`
-  // one alias, so the three conditions hold for the same membership row (not "a member here" and
-  // "an owner anywhere"); tests/integration/chat/moderation.test.mjs has the member beside an owner
+  // the owner of THIS room: the three conditions on one alias hold for one membership row (without
+  // the room, an owner of any room would pass); tests/integration/chat/moderation.test.mjs checks a
+  // member who owns another room
   const owns = '@collection.memberships:owned.room ?= room && @collection.memberships:owned.user ?= @request.auth.id && @collection.memberships:owned.role ?= "owner"'
 
   const rooms = app.findCollectionByNameOrId('rooms')
