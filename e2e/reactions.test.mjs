@@ -62,7 +62,7 @@ async function react(p, id, name) {
 }
 
 /** reaction is the count button of one emoji under a message. */
-const reaction = (page, id, emoji) => messageItem(page, id).locator(`.reaction[data-emoji="${emoji}"]`)
+const reaction = (page, id, emoji) => messageItem(page, id).locator(`.reaction[value="${emoji}"]`)
 
 test('two people react and each sees the other’s reaction live; mine is marked', async () => {
   const alice = await person()

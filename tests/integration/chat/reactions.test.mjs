@@ -31,7 +31,7 @@ const admin = (method, path, body) => api(server, method, path, { token: server.
 /** reactionButtons reads the reaction buttons of a message's fragment: emoji -> { count, by, title }. */
 function reactionButtons(html) {
   const out = {}
-  for (const m of html.matchAll(/<button type="submit" name="emoji" value="([^"]+)" class="reaction" data-emoji="[^"]+" data-by="([^"]*)" title="([^"]*)" aria-label="([^"]*)">[^<]*<span class="count">(\d+)<\/span>/g)) {
+  for (const m of html.matchAll(/<button name="emoji" value="([^"]+)" class="reaction" data-by="([^"]*)" title="([^"]*)" aria-label="([^"]*)">[^<]*<span class="count">(\d+)<\/span>/g)) {
     out[m[1]] = { by: m[2].split(' ').filter(Boolean), title: m[3], label: m[4], count: Number(m[5]) }
   }
   return out
