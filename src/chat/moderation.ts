@@ -15,13 +15,16 @@ export function hideAt(): number {
   return Number.isInteger(n) && n > 0 ? n : 5
 }
 
-/** downvotes counts the 👎 of the room's current members other than the author. */
+/**
+ * downvotes counts the 👎 that hide: from the room's current members other than the author who
+ * joined before the message was posted, so accounts that join to pile on do not count.
+ */
 export function downvotes(app: any, message: any): number {
   const row = new DynamicModel({ n: 0 })
   app.db().newQuery(
     `SELECT COUNT(*) AS n FROM reactions r JOIN memberships m ON m.room = r.room AND m.user = r.user
-      WHERE r.message = {:id} AND r.emoji = {:down} AND r.user != {:author}`,
-  ).bind({ id: message.id, down: DOWNVOTE, author: message.getString('author') }).one(row)
+      WHERE r.message = {:id} AND r.emoji = {:down} AND r.user != {:author} AND m.created < {:posted}`,
+  ).bind({ id: message.id, down: DOWNVOTE, author: message.getString('author'), posted: String(message.getDateTime('created').string()) }).one(row)
   return row.n
 }
 

@@ -179,16 +179,22 @@ test('in the lobby, which has no owner, a superuser restores through the API and
   assert.match((await watcher.get('/rooms/lobby/moderation')).text.replace(/\s+/g, ' '), /restored by an operator/)
 })
 
-test('the threshold counts current members other than the author, each once', async () => {
+test('the threshold counts members other than the author who joined before the message, each once', async () => {
   const hidden = async (id) => messageItem((await watcher.get(`/rooms/${slug}`)).text, id).includes(PLACEHOLDER)
-  const id = await postMessage(author, slug, uniqueText('count'))
   // a downvoter who then leaves the room no longer counts
   const leaver = await signUp(server)
   assert.equal((await leaver.post(`/rooms/${slug}/membership`, {})).status, 303)
+  const id = await postMessage(author, slug, uniqueText('count'))
   assert.equal((await downvote(leaver, id)).status, 303)
   assert.equal((await leaver.post(`/rooms/${slug}/membership`, { leave: '1' })).status, 303)
+  // nor do accounts that join after the message was posted to pile on
+  const latecomers = await Promise.all([signUp(server), signUp(server)])
+  for (const v of latecomers) {
+    assert.equal((await v.post(`/rooms/${slug}/membership`, {})).status, 303)
+    assert.equal((await downvote(v, id)).status, 303, 'their downvote is taken (and shown)')
+  }
   for (const v of voters.slice(0, 4)) assert.equal((await downvote(v, id)).status, 303)
-  assert.equal(await hidden(id), false, 'four members and one who left')
+  assert.equal(await hidden(id), false, 'four members, one who left and two latecomers')
   // a downvote taken back and given again is still one
   assert.equal((await downvote(voters[0], id)).status, 303)
   assert.equal((await downvote(voters[0], id)).status, 303)
