@@ -23,8 +23,12 @@ function keyOf(updated: string, authorUpdated: string): string {
   return fragmentKey(partialsDigest(), updated, authorUpdated)
 }
 
+// The last change of the people a fragment names: its author and its reactors (a reactor's new
+// display name shows in the reaction's title). Named authorUpdated for the key's third part.
+const PEOPLE_UPDATED = `COALESCE(u.updated, '') || COALESCE((SELECT '|' || MAX(ru.updated) FROM reactions r JOIN users ru ON ru.id = r.user WHERE r.message = m.id), '')`
+
 /** SELECT columns (messages m, users u) that fragmentsOf needs, for queries that list messages. */
-export const CACHE_COLUMNS = "m.id AS id, m.fragment AS fragment, m.fragmentKey AS fragmentKey, m.updated AS updated, COALESCE(u.updated, '') AS authorUpdated"
+export const CACHE_COLUMNS = `m.id AS id, m.fragment AS fragment, m.fragmentKey AS fragmentKey, m.updated AS updated, ${PEOPLE_UPDATED} AS authorUpdated`
 
 /** render renders a message's fragment and stores it with its key, in app (a transaction, or not). */
 export function render(app: any, record: any): string {
@@ -40,7 +44,10 @@ export function render(app: any, record: any): string {
     ? renderPartial('message-hidden', { message })
     : renderPartial('message', { message: { ...message, reactions: reactionsOf(app, record.id) } })
   const updated = String(record.getDateTime('updated').string())
-  const key = keyOf(updated, author ? String(author.getDateTime('updated').string()) : '')
+  const people = new DynamicModel({ updated: '' })
+  app.db().newQuery(`SELECT ${PEOPLE_UPDATED} AS updated FROM messages m LEFT JOIN users u ON u.id = m.author WHERE m.id = {:id}`)
+    .bind({ id: record.id }).one(people)
+  const key = keyOf(updated, people.updated)
   // a plain UPDATE: saving the record would run the message hooks (and broadcast) again; and only
   // if the message is still the version rendered (an edit that commits meanwhile wins)
   app.db().newQuery('UPDATE messages SET fragment = {:html}, fragmentKey = {:key} WHERE id = {:id} AND updated = {:updated}')

@@ -95,6 +95,13 @@ test('counts and names: each reaction says how many and who, escaped, in the tit
   assert.equal(buttons['❤️'].title, `heart, 2: ${member.username}, Ann &lt;b&gt;&amp;&#34;x&#34;`)
   assert.equal(buttons['❤️'].label, buttons['❤️'].title)
   assert.equal(buttons['😂'].title, `laughing, 1: ${owner.username}`)
+
+  // a reactor's new display name shows on the message they reacted to (the render cache's key names them)
+  const vId = await userIdOf(v)
+  assert.equal((await admin('PATCH', `/api/collections/users/records/${vId}`, { name: 'Ann Renamed' })).status, 200)
+  const renamed = reactionButtons(messageItem((await reader.get(`/rooms/${slug}`)).text, id))
+  assert.equal(renamed['❤️'].title, `heart, 2: ${member.username}, Ann Renamed`)
+  assert.equal(reactionButtons(await storedFragment(id))['❤️'].title, renamed['❤️'].title, 'rendered again once and stored')
 })
 
 test('two toggles at once count once; hundreds at once never count twice, and the fragment agrees', async () => {
