@@ -85,7 +85,11 @@ export function prepareMessage(app: any, record: any, isNew: boolean): void {
   record.set('html', renderBody(body))
   // whatever a client sent is never shown: the fragment is rendered by Hearth after the save
   record.set('fragment', '')
-  if (isNew) record.set('edited', false)
+  if (isNew) {
+    record.set('edited', false)
+    // a new message is not moderated, whatever a client sent (a "restored" one could not be hidden)
+    record.set('moderation', '')
+  }
 }
 
 /** numberMessage gives a new message the next number in its room, inside the save's transaction. */

@@ -140,7 +140,7 @@ test('a toggle is published live as the message fragment, a positioned room even
   const { topic } = liveAttributes((await reader.get(`/rooms/${slug}`)).text)
   assert.equal((await sub.subscribe([topic])).status, 200)
   await react(member, id, '👍')
-  const events = await sub.waitFor((es) => es.some((e) => e.html.includes(`id="message-${id}"`) && reactionButtons(e.html)['👍']))
+  const events = await sub.waitFor((es) => es.some((e) => e.html.includes(`id="message-${id}"`) && reactionButtons(e.html)['👍']), 15000)
   const event = events.find((e) => reactionButtons(e.html)['👍'])
   assert.ok(event.seq > 0, 'positioned')
   assert.equal(event.html.trim(), (await storedFragment(id)).trim())
@@ -197,4 +197,17 @@ test('REST: a person creates and deletes only their own reaction, only in rooms 
   assert.equal((await api(server, 'DELETE', `/api/collections/reactions/records/${mine.json.id}`, { token: readerToken })).status, 404)
   assert.equal((await api(server, 'DELETE', `/api/collections/reactions/records/${mine.json.id}`, { token: memberToken })).status, 204)
   assert.deepEqual((await shown(reader, id))['👍'].by, [ownerId])
+})
+
+test('a message deleted with its reactions: one removal event, and no reaction left', async () => {
+  const id = await postMessage(owner, slug, 'soon gone')
+  await react(member, id, '👍')
+  await react(owner, id, '🎉')
+  const { topic, position } = liveAttributes((await reader.get(`/rooms/${slug}`)).text)
+  assert.ok(topic)
+  assert.equal((await owner.post(`/rooms/${slug}/messages/${id}/deletion`, {})).status, 303)
+  const events = JSON.parse((await reader.get(`/rooms/${slug}/events?after=${position}`)).text).events
+  assert.equal(events.length, 1, 'the removal only, no re-render for each reaction deleted with it')
+  assert.match(events[0].html, /class="message removed"/)
+  assert.equal(await countInDb(id, '👍') + await countInDb(id, '🎉'), 0)
 })
