@@ -1,9 +1,9 @@
 // A message's fragment (the _private/message.ejs partial, as every reader sees it) is a render
 // cache. It is stored with the key of what made it: the partials' digest, the message's last
-// change (a reaction or a hide counts as one: see broadcasts.ts) and its author's (a new display
-// name shows on old messages). A fragment whose key no
-// longer matches is rendered again once, on the next read, and written back. The fragment does
-// not depend on the room: its links name the room's id, which never changes.
+// change (a reaction or a hide counts as one: see broadcasts.ts) and the last change of the
+// people it names, its author and its reactors (a new display name shows on old messages). A
+// fragment whose key no longer matches is rendered again once, on the next read, and written
+// back. The fragment does not depend on the room: its links name the room's id, which never changes.
 import { renderPartial, partialsDigest } from '../runtime/partials'
 import { messageOf } from './messages'
 import { fragmentKey, isFresh } from './fragment-key'
