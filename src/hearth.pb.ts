@@ -58,12 +58,12 @@ onRecordDeleteExecute((e) => {
 // downvotes hide the message instead (src/chat/broadcasts.ts reactionChanged).
 onRecordCreateExecute((e) => {
   e.next()
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.reactionChanged(e.app, e.record)
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.reactionChanged(e.app, e.record, true)
 }, 'reactions')
 
 onRecordDeleteExecute((e) => {
   e.next()
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.reactionChanged(e.app, e.record)
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.reactionChanged(e.app, e.record, false)
 }, 'reactions')
 
 cronAdd('hearth-prune-history', '17 * * * *', () => {

@@ -12,6 +12,7 @@ import { roomOf } from './rooms'
 import { countOf } from './members'
 import { standingIn, mayRead } from './policy'
 import { hideIfDownvoted } from './moderation'
+import { DOWNVOTE } from './reactions'
 
 /** The record field (never stored: no collection has it) the relay reads after the commit. */
 const PENDING = 'hearthPendingEvents'
@@ -46,17 +47,19 @@ export function messageSaved(tx: any, record: any, carrier: any = record): void 
 }
 
 /**
- * reactionChanged shows a message's new reactions to everyone: its fragment rendered again and
- * recorded like an edit. The message's last change moves on, so its cached fragment's key does.
- * Enough downvotes hide it instead: that save of the message is the event.
+ * reactionChanged shows a message's new reactions to everyone (given: a reaction was added, not
+ * taken back): its fragment rendered again and recorded like an edit. The message's last change
+ * moves on, so its cached fragment's key does. A downvote that reaches the threshold hides it
+ * instead: that save of the message is the event.
  */
-export function reactionChanged(tx: any, reaction: any): void {
+export function reactionChanged(tx: any, reaction: any, given: boolean): void {
   const id = reaction.getString('message')
   // a plain UPDATE: a save would run the message hooks and broadcast an edit
   tx.db().newQuery("UPDATE messages SET updated = strftime('%Y-%m-%d %H:%M:%fZ', 'now') WHERE id = {:id}").bind({ id }).execute()
   // gone: the reaction is being deleted with its message, whose removal is the event
   const message = findOrNull(tx, 'messages', id)
-  if (!message || hideIfDownvoted(tx, message)) return
+  if (!message) return
+  if (given && reaction.getString('emoji') === DOWNVOTE && hideIfDownvoted(tx, message)) return
   messageSaved(tx, message, reaction)
 }
 
