@@ -7,35 +7,46 @@
 // record realtime, the same number of connections subscribed to "messages/*" through POST
 // /api/realtime with an auth token (the collection's listRule is checked per connection), which
 // receive the record JSON on create. The two are measured one after the other, never together.
+// --change=reaction measures a reaction toggle instead of a post (Hearth only: the reaction's
+// record JSON has nothing to time it by; see bench/lib/reaction.mjs), written to fanout-reaction.json.
 //
-//   node bench/fanout.mjs [--n=100,1000,5000,10000] [--quick] [--posts=20] [--gap=200] [--order=hearth,pb]
+//   node bench/fanout.mjs [--n=100,1000,5000,10000] [--quick] [--posts=20] [--gap=200] [--order=hearth,pb] [--change=post|reaction]
 import {
   args, numList, summary, ratio, sleep, now, startBenchServer, postMessage, writeResult, goal, fmt,
   LoadSampler, running,
 } from './lib/common.mjs'
 import { fanoutPhase } from './lib/fanout-phase.mjs'
 import { setupRoom } from './lib/setup.mjs'
+import { RENAME_PAGES, reactionTarget, toggleOn, toggle } from './lib/reaction.mjs'
 
 const a = args()
 const quick = !!a.quick
 const Ns = numList(a.n, quick ? [100, 1000] : [100, 1000, 5000, 10000])
 const POSTS = Number(a.posts ?? (quick ? 10 : 20))
 const GAP = Number(a.gap ?? 200)
-const ORDER = String(a.order ?? 'hearth,pb').split(',')
+const CHANGE = String(a.change ?? 'post')
+if (CHANGE !== 'post' && CHANGE !== 'reaction') throw new Error('--change=post or --change=reaction')
+const ORDER = String(a.order ?? (CHANGE === 'reaction' ? 'hearth' : 'hearth,pb')).split(',')
 const WORKERS = a.workers ? Number(a.workers) : null
 const CONNECT_CONCURRENCY = Number(a['connect-concurrency'] ?? 12)
 
 const load = new LoadSampler()
 const live = running()
-const server = await startBenchServer()
+const server = await startBenchServer({}, CHANGE === 'reaction' ? RENAME_PAGES : {})
 live.server = server
-const options = { posts: POSTS, gap: GAP, workers: WORKERS ?? undefined, connectConcurrency: CONNECT_CONCURRENCY }
+let target = null // --change=reaction: the message and the reactor
+const options = {
+  posts: POSTS, gap: GAP, workers: WORKERS ?? undefined, connectConcurrency: CONNECT_CONCURRENCY,
+  // a reaction given at its mark's time, and taken back once everyone has it
+  ...(CHANGE === 'reaction' && { change: (k) => toggleOn(server, setup, target, k), settle: () => toggle(server, setup, target) }),
+}
 
 const results = []
 let setup
 let postAlone = null
 try {
   setup = await setupRoom(server, { readers: 20 })
+  if (CHANGE === 'reaction') target = await reactionTarget(server, setup)
   // the POST alone, nobody listening: what every latency below starts with
   const alone = []
   for (let i = 0; i < 10; i++) {
@@ -78,5 +89,5 @@ if (at(10000)) goals.push(goal('fan-out p99 <= 200 ms at 10,000 subscribers', at
 for (const r of results.filter((x) => x.ratio)) {
   goals.push(goal(`Hearth <= 0.5x PocketBase record realtime latency at N=${r.N} (p99)`, r.ratio.p99 <= 0.5, `p99 ${r.ratio.p99}x, p50 ${r.ratio.p50}x`))
 }
-const file = writeResult('fanout', { params: { Ns, posts: POSTS, gapMs: GAP, order: ORDER, quick }, load: load.stop(), postWithoutSubscribers: postAlone, results, goals })
+const file = writeResult(CHANGE === 'reaction' ? 'fanout-reaction' : 'fanout', { params: { Ns, posts: POSTS, gapMs: GAP, order: ORDER, change: CHANGE, quick }, load: load.stop(), postWithoutSubscribers: postAlone, results, goals })
 console.log(`wrote ${file}`)

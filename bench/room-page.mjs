@@ -2,15 +2,16 @@
 // page) at concurrency 1 and 32, against PocketBase's JSON list of the same 50 messages with the
 // author expanded, read with a Bearer token (what a client-rendered app would fetch instead).
 // A bounded closed loop over keep-alive connections; the two alternate in short rounds so
-// background noise hits both alike.
+// background noise hits both alike. --reactions: every one of the 50 messages has reactions
+// (3 people, 2 emoji each), and the result goes to room-page-reactions.json.
 //
-//   node bench/room-page.mjs [--quick] [--seconds=8] [--concurrency=1,32] [--gogc=100]
+//   node bench/room-page.mjs [--quick] [--seconds=8] [--concurrency=1,32] [--gogc=100] [--reactions]
 import http from 'node:http'
 import {
   args, numList, summary, ratio, round, sleep, startBenchServer, request, loop, writeResult, goal, fmt,
   LoadSampler, onExit, cpuMs, perfRecord,
 } from './lib/common.mjs'
-import { setupRoom, fill } from './lib/setup.mjs'
+import { setupRoom, fill, reactToAll } from './lib/setup.mjs'
 
 const a = args()
 const quick = !!a.quick
@@ -29,6 +30,7 @@ const goals = []
 try {
   const setup = await setupRoom(server, { readers: 0 })
   await fill(server, setup, 50)
+  if (a.reactions) await reactToAll(server, setup, { people: 3, emoji: ['👍', '🎉'] })
   const pagePath = `/rooms/${setup.slug}`
   const apiPath = `/api/collections/messages/records?filter=${encodeURIComponent(`(room='${setup.roomId}')`)}&sort=-number&perPage=50&expand=author`
   const systems = {
@@ -91,8 +93,8 @@ try {
   }
   const at32 = results.find((r) => r.concurrency === 32)
   if (at32) goals.push(goal('room page p50 <= 2x JSON list at concurrency 32', at32.ratio.p50 <= 2, `${at32.ratio.p50}x: ${at32.hearth.latency.p50} vs ${at32.pb.latency.p50} ms`))
-  const file = writeResult(a.gogc ? `room-page-gogc${a.gogc}` : 'room-page', {
-    params: { gogc: a.gogc ?? null, seconds: SECONDS, concurrency: CONCURRENCY, rounds: ROUNDS, quick, pageBytes: page.bytes.length, jsonBytes: list.bytes.length },
+  const file = writeResult(a.gogc ? `room-page-gogc${a.gogc}` : a.reactions ? 'room-page-reactions' : 'room-page', {
+    params: { gogc: a.gogc ?? null, reactions: !!a.reactions, seconds: SECONDS, concurrency: CONCURRENCY, rounds: ROUNDS, quick, pageBytes: page.bytes.length, jsonBytes: list.bytes.length },
     load: load.stop(),
     results,
     goals,

@@ -35,8 +35,10 @@ onRecordCreateExecute((e) => {
 }, 'messages')
 
 onRecordUpdateExecute((e) => {
+  const hearth = require(`${__hooks}/hearth/hearth.js`)
   e.next()
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.messageEdited(e.app, e.record)
+  hearth.noteModeration(e.app, e.record)
+  hearth.broadcasts.messageEdited(e.app, e.record)
 }, 'messages')
 
 onRecordDeleteExecute((e) => {
@@ -53,6 +55,18 @@ onRecordDeleteExecute((e) => {
   e.next()
   require(`${__hooks}/hearth/hearth.js`).broadcasts.memberLeft(e.app, e.record)
 }, 'memberships')
+
+// A reaction given or taken back shows under its message for everyone, like an edit; enough
+// downvotes hide the message instead (src/chat/broadcasts.ts reactionChanged).
+onRecordCreateExecute((e) => {
+  e.next()
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.reactionChanged(e.app, e.record, true)
+}, 'reactions')
+
+onRecordDeleteExecute((e) => {
+  e.next()
+  require(`${__hooks}/hearth/hearth.js`).broadcasts.reactionChanged(e.app, e.record, false)
+}, 'reactions')
 
 cronAdd('hearth-prune-history', '17 * * * *', () => {
   require(`${__hooks}/hearth/hearth.js`).pruneHistory($app)
@@ -71,6 +85,17 @@ onRecordCreateRequest((e) => {
     throw err
   }
 }, 'messages')
+
+// Reactions through PocketBase's REST API count against the page's per-user limit, like posts.
+onRecordCreateRequest((e) => {
+  require(`${__hooks}/hearth/hearth.js`).takeReaction(e)
+  e.next()
+}, 'reactions')
+
+onRecordDeleteRequest((e) => {
+  require(`${__hooks}/hearth/hearth.js`).takeReaction(e)
+  e.next()
+}, 'reactions')
 
 // Password log-ins through the REST API share the per-IP limit of the page's: each reserves a slot
 // before PocketBase checks the password (which, for an unknown username, does a dummy check of its

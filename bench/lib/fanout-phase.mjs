@@ -20,7 +20,12 @@ async function waitClientsGone(server, ms = 20000) {
  * the phase runs (so a Ctrl-C stops both). Options: posts, gap, workers (reader processes; default
  * by N), connectConcurrency.
  */
-export async function fanoutPhase(live, setup, system, N, { posts: POSTS = 20, gap: GAP = 200, workers, connectConcurrency: CONNECT_CONCURRENCY = 12 } = {}) {
+export async function fanoutPhase(live, setup, system, N, { posts: POSTS = 20, gap: GAP = 200, workers, connectConcurrency: CONNECT_CONCURRENCY = 12, change = null, settle = async () => {} } = {}) {
+  // change(k, label) makes event k happen and returns { sent, res }: a post by default
+  const makeChange = change || (async (k, label = '') => {
+    const sent = now()
+    return { sent, res: await postMessage(live.server, setup.slug, setup.poster.cookie, `bench k=${k} t=${sent.toFixed(3)}${label}`) }
+  })
   const server = live.server
   const W = workers ?? workersFor(N)
   const pool = new SubscriberPool(W)
@@ -36,8 +41,9 @@ export async function fanoutPhase(live, setup, system, N, { posts: POSTS = 20, g
   // two warm-up posts, not measured
   for (let i = 0; i < 2; i++) {
     const k = ++K
-    await postMessage(server, setup.slug, setup.poster.cookie, `bench k=${k} t=${now().toFixed(3)} (warm-up)`)
+    await makeChange(k, ' (warm-up)')
     await pool.waitDone(k, timeout)
+    await settle()
     await sleep(GAP)
   }
   await pool.reset({ exact: true, seqCheck: false })
@@ -51,11 +57,11 @@ export async function fanoutPhase(live, setup, system, N, { posts: POSTS = 20, g
   for (let i = 0; i < POSTS; i++) {
     const k = ++K
     ks.push(k)
-    const sent = now()
+    const { sent, res } = await makeChange(k)
     sentAt.set(k, sent)
-    const res = await postMessage(server, setup.slug, setup.poster.cookie, `bench k=${k} t=${sent.toFixed(3)}`)
     postMs.push(res.ms)
     if (!(await pool.waitDone(k, timeout))) incomplete++
+    await settle()
     await sleep(GAP)
   }
   const wallMs = performance.now() - t0

@@ -8,9 +8,12 @@ import { renderPartial } from '../runtime/partials'
 import { forget } from '../realtime/history'
 import { sseSend, personalEvent, activityEvent, type Sent } from '../realtime/publish'
 import { roomTopic } from '../realtime/topics'
+import * as fragments from './fragments'
 import { roomOf } from './rooms'
 import { countOf } from './members'
 import { standingIn, mayRead } from './policy'
+import { hideIfDownvoted } from './moderation'
+import { DOWNVOTE } from './reactions'
 
 /** The record field (never stored: no collection has it) the relay reads after the commit. */
 const PENDING = 'hearthPendingEvents'
@@ -55,6 +58,31 @@ export function messagePosted(tx: any, record: any): void {
 export function messageEdited(tx: any, record: any): void {
   const sent = messageEvent(tx, record)
   forget(tx, record.getString('room'), record.id, sent.event!.id)
+}
+
+// Records a message's event with its fragment rendered again now, for a change the message itself
+// was not saved for (a reaction); carrier is the change's own record, where the relay finds it.
+function messageShownAgain(tx: any, record: any, carrier: any): void {
+  const sent = sseSend(tx, roomTopic(record.getString('room')), fragments.render(tx, record), { subject: record.id })
+  forget(tx, record.getString('room'), record.id, sent.event!.id)
+  later(carrier, sent.pending)
+}
+
+/**
+ * reactionChanged shows a message's new reactions to everyone (given: a reaction was added, not
+ * taken back): its fragment rendered again and recorded like an edit. The message's last change
+ * moves on, so its cached fragment's key does. A downvote that reaches the threshold hides it
+ * instead: that save of the message is the event.
+ */
+export function reactionChanged(tx: any, reaction: any, given: boolean): void {
+  const id = reaction.getString('message')
+  // a plain UPDATE: a save would run the message hooks and broadcast an edit
+  tx.db().newQuery("UPDATE messages SET updated = strftime('%Y-%m-%d %H:%M:%fZ', 'now') WHERE id = {:id}").bind({ id }).execute()
+  // gone: the reaction is being deleted with its message, whose removal is the event
+  const message = findOrNull(tx, 'messages', id)
+  if (!message) return
+  if (given && reaction.getString('emoji') === DOWNVOTE && hideIfDownvoted(tx, message)) return
+  messageShownAgain(tx, message, reaction)
 }
 
 /** messageDeleted records the removal; no event keeps the deleted text. */

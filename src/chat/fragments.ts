@@ -1,12 +1,14 @@
 // A message's fragment (the _private/message.ejs partial, as every reader sees it) is a render
 // cache. It is stored with the key of what made it: the partials' digest, the message's last
-// change and its author's (a new display name shows on old messages). A fragment whose key no
-// longer matches is rendered again once, on the next read, and written back. The fragment does
-// not depend on the room: its links name the room's id, which never changes.
+// change (a reaction or a hide counts as one: see broadcasts.ts) and the last change of the
+// people it names, its author and its reactors (a new display name shows on old messages). A
+// fragment whose key no longer matches is rendered again once, on the next read, and written
+// back. The fragment does not depend on the room: its links name the room's id, which never changes.
 import { renderPartial, partialsDigest } from '../runtime/partials'
 import { messageOf, findAuthor } from './messages'
 import { fragmentKey, isFresh } from './fragment-key'
 import { eventsAfter, type CatchUp } from '../realtime/history'
+import { reactionsOf } from './reactions'
 
 /** Cached is one message as the cache stores it, with what its key is made of. */
 export interface Cached {
@@ -21,14 +23,33 @@ function keyOf(updated: string, authorUpdated: string): string {
   return fragmentKey(partialsDigest(), updated, authorUpdated)
 }
 
-/** SELECT columns (messages m, users u) that fragmentsOf needs, for queries that list messages. */
-export const CACHE_COLUMNS = "m.id AS id, m.fragment AS fragment, m.fragmentKey AS fragmentKey, m.updated AS updated, COALESCE(u.updated, '') AS authorUpdated"
+// The last change of the people a fragment names: its author and its reactors (a reactor's new
+// display name shows in the reaction's title). Named authorUpdated for the key's third part.
+const PEOPLE_UPDATED = `COALESCE(u.updated, '') || COALESCE((SELECT '|' || MAX(ru.updated) FROM reactions r JOIN users ru ON ru.id = r.user WHERE r.message = m.id), '')`
 
-// Renders a message as it is in record, with the key of what made it.
+/** SELECT columns (messages m, users u) that fragmentsOf needs, for queries that list messages. */
+export const CACHE_COLUMNS = `m.id AS id, m.fragment AS fragment, m.fragmentKey AS fragmentKey, m.updated AS updated, ${PEOPLE_UPDATED} AS authorUpdated`
+
+// The part of the key for the people a stored message names besides its author: its reactors
+// (PEOPLE_UPDATED in SQL, for one message). A message not saved yet has none.
+function reactorsUpdated(app: any, record: any): string {
+  if (record.isNew()) return ''
+  const row = new DynamicModel({ updated: '' })
+  app.db().newQuery(`SELECT COALESCE((SELECT '|' || MAX(ru.updated) FROM reactions r JOIN users ru ON ru.id = r.user WHERE r.message = {:id}), '') AS updated`)
+    .bind({ id: record.id }).one(row)
+  return row.updated
+}
+
+// Renders a message as it is in record, with the key of what made it. A hidden message's fragment
+// is the placeholder alone: its text never reaches the shared copy.
 function rendered(app: any, record: any): { html: string; key: string } {
   const author = findAuthor(app, record.getString('author'))
-  const html = renderPartial('message', { message: messageOf(record, author) })
-  return { html, key: keyOf(String(record.getDateTime('updated').string()), author ? author.updated : '') }
+  const message = messageOf(record, author)
+  const html = message.hidden
+    ? renderPartial('message-hidden', { message })
+    : renderPartial('message', { message: { ...message, reactions: record.isNew() ? [] : reactionsOf(app, record.id) } })
+  const people = (author ? author.updated : '') + reactorsUpdated(app, record)
+  return { html, key: keyOf(String(record.getDateTime('updated').string()), people) }
 }
 
 /**
@@ -74,6 +95,14 @@ export function fragmentsOf(rows: Cached[]): Map<string, string> {
   }
   if (stale.length) for (const record of $app.findRecordsByIds('messages', stale)) out.set(record.id, render($app, record))
   return out
+}
+
+/** current is one message's fragment as it is now (rendered again if stale), or ''. */
+export function current(messageId: string): string {
+  const rows = arrayOf(new DynamicModel({ id: '', fragment: '', fragmentKey: '', updated: '', authorUpdated: '' }))
+  $app.db().newQuery(`SELECT ${CACHE_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author WHERE m.id = {:id}`)
+    .bind({ id: messageId }).all(rows)
+  return fragmentsOf(rows).get(messageId) || ''
 }
 
 /**

@@ -62,6 +62,8 @@ export function leave(roomRecord: any, userId: string): void {
   const m = membershipOf(roomRecord.id, userId)
   if (!m) return
   const standing = standingIn(roomRecord, userId)
+  // gone since: the same person leaving twice at once (not an owner refused)
+  if (!standing.role) return
   if (!mayLeave(standing)) throw new HttpError(403, standing.isDirect ? 'A direct conversation keeps its two people.' : 'The owner cannot leave the room.')
   try {
     $app.delete(m)

@@ -7,6 +7,7 @@ import { renderBody } from './format'
 import { fragmentsOf, prerender, numbered, CACHE_COLUMNS } from './fragments'
 import { standingIn, mayPost, mayEdit, mayDelete, readersNamed, type Standing } from './policy'
 import { nextMessageNumber } from '../realtime/history'
+import type { Reaction } from './reactions'
 
 export const PAGE_SIZE = 50
 
@@ -36,6 +37,10 @@ export interface Message {
   fragment: string
   created: string
   edited: boolean
+  /** hidden by the community: everyone sees a placeholder (moderation.ts) */
+  hidden: boolean
+  /** filled in when the fragment is rendered (fragments.ts) */
+  reactions: Reaction[]
   author: Author
   /** the ids of the people it mentions (decided when it was saved) */
   mentions: string[]
@@ -59,6 +64,8 @@ export function messageOf(record: any, author: Author | null): Message {
     created: isoDate(record.getDateTime('created')),
     edited: record.getBool('edited'),
     mentions: Array.from(record.getStringSlice('mentions') || [], String),
+    hidden: record.getString('moderation') === 'hidden',
+    reactions: [],
     author: author || SOMEONE_WHO_LEFT,
   }
 }
@@ -105,6 +112,8 @@ export function prepareMessage(app: any, record: any, isNew: boolean): void {
   if (isNew) {
     record.set('edited', false)
     record.set('number', 0)
+    // a new message is not moderated, whatever a client sent (a "restored" one could not be hidden)
+    record.set('moderation', '')
   }
   prerender(app, record)
 }
@@ -251,9 +260,9 @@ function standingFor(user: User, record: any) {
   return standingIn($app.findRecordById('rooms', record.getString('room')), user.id)
 }
 
-/** canEdit: see mayEdit in policy.ts. */
+/** canEdit: see mayEdit in policy.ts; a message the community hid is not shown, even to its author, so not edited either. */
 export function canEdit(user: User, record: any): boolean {
-  return mayEdit(standingFor(user, record), record.getString('author'))
+  return record.getString('moderation') !== 'hidden' && mayEdit(standingFor(user, record), record.getString('author'))
 }
 
 /** canDelete: see mayDelete in policy.ts. */

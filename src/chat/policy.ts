@@ -46,6 +46,14 @@ export const mayManageMembers = (s: Standing): boolean => s.role === 'owner'
 export const mayEdit = (s: Standing, authorId: string): boolean => mayRead(s) && s.userId === authorId
 /** mayDelete: one's own message, or any message in a room one owns. */
 export const mayDelete = (s: Standing, authorId: string): boolean => mayRead(s) && (s.userId === authorId || s.role === 'owner')
+/** mayReact: members only (a public room's reader joins first). */
+export const mayReact = (s: Standing): boolean => s.role !== ''
+/** mayDownvote: 👎 hides a message once enough members give it, so never on one's own. */
+export const mayDownvote = (s: Standing, authorId: string): boolean => mayReact(s) && s.userId !== authorId
+/** mayModerate: read what the community hid and restore it (in the lobby, which has no owner: superusers only). */
+export const mayModerate = (s: Standing): boolean => s.role === 'owner'
+/** mayReadModeration: the room's moderation log. */
+export const mayReadModeration = (s: Standing): boolean => s.role !== ''
 
 /**
  * maySeeRelease: the Hearth release in the page footer (_private/release-footer.ejs), meant for

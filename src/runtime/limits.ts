@@ -34,6 +34,7 @@ export const LIMITS = {
   signups: { name: 'signups', max: 10, windowSeconds: 3600 },
   posts: { name: 'posts', max: 30, windowSeconds: 60 },
   edits: { name: 'edits', max: 30, windowSeconds: 60 },
+  reactions: { name: 'reactions', max: 60, windowSeconds: 60 },
   memberships: { name: 'memberships', max: 20, windowSeconds: 60 },
   rooms: { name: 'rooms', max: 10, windowSeconds: 3600 },
   conversations: { name: 'conversations', max: 30, windowSeconds: 3600 },

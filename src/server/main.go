@@ -117,9 +117,9 @@ func main() {
 	})
 
 	// every change to a room commits together with its room event (see roomtx)
-	roomtx.Register(app, "messages", "memberships")
+	roomtx.Register(app, "messages", "memberships", "reactions")
 	// ... and its events reach the relay right after the commit (see relay/committed.go)
-	rel.PublishCommitted("messages", "memberships")
+	rel.PublishCommitted("messages", "memberships", "reactions")
 
 	// HEARTH_GC_HEAP_MB (default an eighth of the memory the process may use, at most 192; 0 = off;
 	// an explicit GOGC also turns it off): the heap may grow to that size before Go collects, so

@@ -10,6 +10,7 @@ declare function toString(raw: any, maxBytes?: number): string
 declare function routerAdd(method: string, path: string, handler: (e: any) => any, ...middlewares: any[]): void
 declare function onBootstrap(handler: (e: any) => any): void
 declare function onRecordCreateRequest(handler: (e: any) => any, ...collections: string[]): void
+declare function onRecordDeleteRequest(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordUpdateRequest(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordValidate(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordAuthWithPasswordRequest(handler: (e: any) => any, ...collections: string[]): void

@@ -4,6 +4,8 @@ import * as members from '../chat/members'
 import * as policy from '../chat/policy'
 import * as fragments from '../chat/fragments'
 import * as messages from '../chat/messages'
+import * as reactions from '../chat/reactions'
+import * as moderation from '../chat/moderation'
 import * as users from '../accounts/users'
 import * as session from '../accounts/session'
 import * as passwords from '../accounts/passwords'
@@ -32,6 +34,8 @@ export const helpers = {
   policy,
   fragments,
   messages,
+  reactions,
+  moderation,
   users,
   session,
   passwords,

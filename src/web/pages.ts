@@ -15,6 +15,8 @@ import * as direct from '../chat/direct'
 import * as typingSignal from '../chat/typing'
 import * as unread from '../chat/unread'
 import * as users from '../accounts/users'
+import * as reactions from '../chat/reactions'
+import * as moderation from '../chat/moderation'
 
 /** Ctx is a page's context with the helpers the entry adds (requireUser, invalid...). */
 type Ctx = PageContext
@@ -188,4 +190,43 @@ export function person(ctx: Ctx) {
   const record = users.findUser(ctx.params.person)
   if (!record) throw new HttpError(404, 'Nobody has that username.')
   return { person: { id: record.id, username: record.getString('username'), name: record.getString('name') || record.getString('username') } }
+}
+
+/**
+ * toggleReaction gives or takes back one's reaction: 303 back to the message; htmx gets the
+ * message's new fragment (the one everyone gets). A refusal under htmx leaves the message as it
+ * is; without htmx a reader of a public room is asked to join first.
+ */
+export function toggleReaction(ctx: Ctx) {
+  const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  const found = messages.findMessage(record.id, ctx.params.id)
+  try {
+    reactions.toggle(ctx.user as any, record, found, ctx.form.emoji || '')
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err
+    if (ctx.request.isHtmx) {
+      ctx.response.status(err.status)
+      return { room, fragment: fragments.current(found.id) }
+    }
+    if (err.status !== 403 || room.role) throw err
+    ctx.response.status(403)
+    return { room, joinFirst: err.message }
+  }
+  if (!ctx.request.isHtmx) ctx.redirect(`/rooms/${room.slug}#message-${found.id}`)
+  return { room, fragment: fragments.current(found.id) }
+}
+
+/** moderationPage is a room's moderation log; its moderators also read and restore what is hidden. */
+export function moderationPage(ctx: Ctx) {
+  const user = ctx.requireUser()
+  const { room, record } = rooms.openRoom(user, ctx.params.slug)
+  const { mayModerate } = moderation.requireLogReader(record, user.id)
+  return { room, entries: moderation.logOf(record.id), hidden: mayModerate ? moderation.hiddenIn(record.id) : [], mayModerate }
+}
+
+/** restoreMessage shows a hidden message again, for everyone, and goes back to the log. */
+export function restoreMessage(ctx: Ctx) {
+  const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
+  moderation.restore(ctx.user as any, record, messages.findMessage(record.id, ctx.params.id))
+  ctx.redirect(`/rooms/${room.slug}/moderation`)
 }

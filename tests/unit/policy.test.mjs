@@ -37,3 +37,24 @@ for (const [name, s, read, post, join, leave, manage, editOwn, deleteOwn, delete
     assert.equal(policy.mayDelete(s, OTHER), deleteOthers, "delete someone else's message")
   })
 }
+
+// who, standing, react, downvote own, downvote other's, moderate, read the moderation log
+const moderationScenarios = [
+  ['a guest, public room', standing('', true, ''), false, false, false, false, false],
+  ['a non-member, public room', standing('', true), false, false, false, false, false],
+  ['a non-member, private room', standing('', false), false, false, false, false, false],
+  ['a member, public room', standing('member', true), true, false, true, false, true],
+  ['a member, private room', standing('member', false), true, false, true, false, true],
+  ['the owner, public room', standing('owner', true), true, false, true, true, true],
+  ['the owner, private room', standing('owner', false), true, false, true, true, true],
+]
+
+for (const [name, s, react, downvoteOwn, downvoteOthers, moderate, readLog] of moderationScenarios) {
+  test(`${name}: react ${react}, downvote others ${downvoteOthers}, moderate ${moderate}, read the log ${readLog}`, () => {
+    assert.equal(policy.mayReact(s), react)
+    assert.equal(policy.mayDownvote(s, ME), downvoteOwn, 'nobody downvotes their own message')
+    assert.equal(policy.mayDownvote(s, OTHER), downvoteOthers)
+    assert.equal(policy.mayModerate(s), moderate)
+    assert.equal(policy.mayReadModeration(s), readLog)
+  })
+}

@@ -11,7 +11,8 @@ const ASK = `<%
   const room = $app.findFirstRecordByData('rooms', 'slug', params.slug)
   const s = policy.standingIn(room, user ? user.id : null)
   response.type('application/json')
-%><%- JSON.stringify({ read: policy.mayRead(s), post: policy.mayPost(s), join: policy.mayJoin(s), leave: policy.mayLeave(s), manage: policy.mayManageMembers(s) }) %>`
+%><%- JSON.stringify({ read: policy.mayRead(s), post: policy.mayPost(s), join: policy.mayJoin(s), leave: policy.mayLeave(s), manage: policy.mayManageMembers(s),
+  react: policy.mayReact(s), downvote: policy.mayDownvote(s, room.getString('creator')), moderate: policy.mayModerate(s), readModeration: policy.mayReadModeration(s) }) %>`
 
 let server
 const people = {}
@@ -26,9 +27,13 @@ before(async () => {
     for (const who of [member, removed]) {
       assert.equal((await owner.post(`/rooms/${slug}/members`, { username: who.username })).status, 303)
     }
-    await postMessage(owner, slug, `hello from the ${kind} room`)
+    const message = await postMessage(owner, slug, `hello from the ${kind} room`)
+    // hidden by an operator: what only the room's moderators read, and a first entry in its log
+    const hidden = await postMessage(owner, slug, `hidden in the ${kind} room`)
+    const patched = await api(server, 'PATCH', `/api/collections/messages/records/${hidden}`, { token: server.superuserToken, body: { moderation: 'hidden' } })
+    assert.equal(patched.status, 200, patched.text)
     assert.equal((await owner.post(`/rooms/${slug}/members/${removed.username}/removal`, {})).status, 303)
-    rooms[kind] = { slug, id: await roomIdOf(owner, slug) }
+    rooms[kind] = { slug, id: await roomIdOf(owner, slug), message, hidden }
   }
 })
 after(async () => {
@@ -44,7 +49,13 @@ async function restAnswers(who, room) {
   const view = await api(server, 'GET', `/api/collections/rooms/records/${room.id}`, { token })
   const authorId = token ? JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).id : ''
   const created = await api(server, 'POST', '/api/collections/messages/records', { token, body: { room: room.id, author: authorId, body: 'through the API' } })
+  const reaction = (emoji) => api(server, 'POST', '/api/collections/reactions/records', { token, body: { message: room.message, room: room.id, user: authorId, emoji } })
+  const hidden = await api(server, 'GET', `/api/collections/messages/records/${room.hidden}`, { token })
   return {
+    react: (await reaction('👍')).status === 200,
+    downvote: (await reaction('👎')).status === 200,
+    readHidden: hidden.status === 200,
+    readModeration: await list('moderation_log'),
     viewRoom: view.status === 200,
     listMessages: await list('messages'),
     listEvents: await list('room_events'),
@@ -63,6 +74,10 @@ for (const kind of ['public', 'private']) {
       const policy = JSON.parse(asked.text)
       const rest = await restAnswers(who, room)
       assert.deepEqual(rest, {
+        react: policy.react,
+        downvote: policy.downvote,
+        readHidden: policy.moderate,
+        readModeration: policy.readModeration,
         viewRoom: policy.read,
         listMessages: policy.read,
         listEvents: policy.read,
@@ -71,6 +86,11 @@ for (const kind of ['public', 'private']) {
       })
       const page = await who.get(`/rooms/${room.slug}`)
       assert.equal(page.status === 200, policy.read, `the room page (status ${page.status})`)
+      const log = await who.get(`/rooms/${room.slug}/moderation`)
+      assert.equal(log.status === 200, policy.readModeration, `the moderation page (status ${log.status})`)
+      assert.equal(log.text.includes(`hidden in the ${kind} room`), policy.moderate, 'the hidden text on the moderation page')
+      const reacted = await who.post(`/rooms/${room.slug}/messages/${room.message}/reactions`, { emoji: '🎉' })
+      assert.equal(reacted.status === 303 && !reacted.location.startsWith('/login'), policy.react, `a reaction through the page (status ${reacted.status})`)
       // and the roles mean what they say
       const expected = {
         guest: { read: false, post: false },
@@ -83,6 +103,10 @@ for (const kind of ['public', 'private']) {
       assert.equal(policy.manage, role === 'owner')
       assert.equal(policy.leave, role === 'member')
       assert.equal(policy.join, kind === 'public' && (role === 'outsider' || role === 'removed'))
+      assert.equal(policy.react, role === 'member' || role === 'owner')
+      assert.equal(policy.downvote, role === 'member', 'never on one\'s own message (the owner wrote it)')
+      assert.equal(policy.moderate, role === 'owner')
+      assert.equal(policy.readModeration, policy.react)
     })
   }
 }
