@@ -12,6 +12,7 @@
   var latest = 0 // the newest message number the room on screen has shown
   var toRead = 0 // read up to here, not yet told to the server
   var timer = null
+  var live = false // told nothing while the connection is down: the server may be too
 
   document.addEventListener('hearth:event', function (e) {
     var template = document.createElement('template')
@@ -22,6 +23,11 @@
       if (e.detail.topic === 'me') signal(node)
       else if (node.classList.contains('message')) arrived(node)
     }
+  })
+
+  document.addEventListener('hearth:connection', function (e) {
+    live = e.detail.state === 'live'
+    read()
   })
 
   document.addEventListener('visibilitychange', function () {
@@ -44,7 +50,7 @@
 
   function read() {
     var list = document.querySelector('.messages[data-catch-up]')
-    if (!toRead || !list || timer || document.hidden) return
+    if (!toRead || !list || timer || document.hidden || !live) return
     timer = setTimeout(function () {
       var number = toRead
       timer = null
