@@ -36,6 +36,9 @@ type Config struct {
 	// KeepAlive is how long a connection may stay quiet before it gets a no-op event (default
 	// 60s), well under the idle cuts of proxies and of PocketBase's own loop.
 	KeepAlive time.Duration
+	// PresenceWait is how long a room's "Here now" waits after someone arrives or leaves before it
+	// goes out, taking in every other arrival and departure meanwhile (default 500ms).
+	PresenceWait time.Duration
 }
 
 // ConfigFromEnv reads HEARTH_RELAY_QUEUE (events), HEARTH_RELAY_QUEUE_KB,
@@ -96,6 +99,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 60 * time.Second
+	}
+	if cfg.PresenceWait <= 0 {
+		cfg.PresenceWait = 500 * time.Millisecond
 	}
 	return cfg
 }
