@@ -96,3 +96,14 @@ export function mentionsOf(html) {
 export function messageBodyOf(html) {
   return /<div class="body">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? null
 }
+
+/**
+ * hereNow reads a room's "Here now" (a page, or a presence event's html): the names it spells out,
+ * how many people it counts, and its full text; null when there is none.
+ */
+export function hereNow(html) {
+  const m = /<p id="presence" class="presence" data-people="(\d+)"[^>]*>([\s\S]*?)<\/p>/.exec(html)
+  if (!m) return null
+  const names = [...m[2].matchAll(/<span class="presence-person">([^<]*)<\/span>/g)].map((n) => n[1])
+  return { count: Number(m[1]), names, text: m[2].replace(/<[^>]+>/g, '') }
+}
