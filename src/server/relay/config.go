@@ -43,8 +43,8 @@ type Config struct {
 
 // ConfigFromEnv reads HEARTH_RELAY_QUEUE (events), HEARTH_RELAY_QUEUE_KB,
 // HEARTH_RELAY_SNDBUF_KB, HEARTH_RELAY_WRITE_TIMEOUT_MS, HEARTH_RELAY_KEEPALIVE_MS,
-// HEARTH_LIMIT_CONNECTIONS_PER_IP and HEARTH_LIMIT_CONNECTIONS_PER_SESSION, for operators and
-// tests; unset means the defaults.
+// HEARTH_LIMIT_CONNECTIONS_PER_IP, HEARTH_LIMIT_CONNECTIONS_PER_SESSION and
+// HEARTH_PRESENCE_WAIT_MS, for operators and tests; unset means the defaults.
 func ConfigFromEnv() Config {
 	num := func(name string) int {
 		n, _ := strconv.Atoi(os.Getenv(name))
@@ -65,6 +65,7 @@ func ConfigFromEnv() Config {
 		MaxPerSession: num("HEARTH_LIMIT_CONNECTIONS_PER_SESSION"),
 		WriteTimeout:  time.Duration(num("HEARTH_RELAY_WRITE_TIMEOUT_MS")) * time.Millisecond,
 		KeepAlive:     time.Duration(num("HEARTH_RELAY_KEEPALIVE_MS")) * time.Millisecond,
+		PresenceWait:  time.Duration(num("HEARTH_PRESENCE_WAIT_MS")) * time.Millisecond,
 	}
 }
 
