@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -29,23 +28,11 @@ func TestPresenceCost(t *testing.T) {
 	for _, tb := range tabs {
 		tb.lastPresence(10 * time.Millisecond)
 	}
-	newcomers := make([]*client, arrivals)
-	for i := range newcomers {
-		tb := follower(t, app, url, fmt.Sprintf("n%d", i), fmt.Sprintf("N%04d", i))
-		c, _ := app.SubscriptionsBroker().ClientById(tb.id)
-		newcomers[i] = c.(*client)
-	}
-	lists, delivered := r.Stats()["presence"], r.Stats()["delivered"]
-	start := time.Now()
-	var wg sync.WaitGroup
-	for _, c := range newcomers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.Follow("rooms/a")
-		}()
-	}
-	wg.Wait()
+	var lists, delivered int64
+	var start time.Time
+	arriveAtOnce(t, app, url, "n", arrivals, "rooms/a", func() {
+		lists, delivered, start = r.Stats()["presence"], r.Stats()["delivered"], time.Now()
+	})
 	want := fmt.Sprintf(`data-people="%d"`, followers+arrivals)
 	var last time.Duration
 	received := 0

@@ -32,6 +32,30 @@ func follower(t *testing.T, app core.App, url, userId, name string, topics ...st
 	return tb
 }
 
+// arriveAtOnce connects n people (ids prefix1..prefixN), calls ready (if set), then has them all
+// follow topic at once.
+func arriveAtOnce(t *testing.T, app core.App, url, prefix string, n int, topic string, ready func()) {
+	t.Helper()
+	clients := make([]*client, n)
+	for i := range clients {
+		tb := follower(t, app, url, fmt.Sprintf("%s%d", prefix, i+1), fmt.Sprintf("%s%04d", strings.ToUpper(prefix), i+1))
+		c, _ := app.SubscriptionsBroker().ClientById(tb.id)
+		clients[i] = c.(*client)
+	}
+	if ready != nil {
+		ready()
+	}
+	var wg sync.WaitGroup
+	for _, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Follow(topic)
+		}()
+	}
+	wg.Wait()
+}
+
 // nextPresence is the next "Here now" of rooms/a the tab receives within d, "" for none.
 func (tb *tab) nextPresence(d time.Duration) string {
 	deadline := time.After(d)
@@ -193,21 +217,7 @@ func TestPresenceCoalescesArrivals(t *testing.T) {
 	ana := follower(t, app, url, "u0", "Ana", "rooms/a")
 	ana.lastPresence(400 * time.Millisecond)
 	before := r.Stats()["presence"]
-	clients := make([]*client, 50)
-	for i := range clients {
-		tb := follower(t, app, url, fmt.Sprintf("u%d", i+1), fmt.Sprintf("P%02d", i+1))
-		c, _ := app.SubscriptionsBroker().ClientById(tb.id)
-		clients[i] = c.(*client)
-	}
-	var wg sync.WaitGroup
-	for _, c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.Follow("rooms/a")
-		}()
-	}
-	wg.Wait()
+	arriveAtOnce(t, app, url, "u", 50, "rooms/a", nil)
 	last, count := ana.lastPresence(400 * time.Millisecond)
 	if !strings.Contains(last, `data-people="51"`) {
 		t.Fatalf("last list %q", last)
