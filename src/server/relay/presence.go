@@ -37,6 +37,9 @@ var presenceSource string
 
 var presenceView = template.Must(template.New("presence").Parse(presenceSource))
 
+// roomTopicPrefix starts every room's topic (src/realtime/topics.ts); presence is kept for rooms only.
+const roomTopicPrefix = "rooms/"
+
 // presenceShown is how many names "Here now" spells out before "and N others".
 const presenceShown = 3
 
@@ -163,7 +166,8 @@ func (c *client) countPresence(keys []string) {
 	auth, _ := c.Get(apis.RealtimeClientAuthKey).(*core.Record)
 	if !c.detached && auth != nil && auth.Collection().Name == c.relay.cfg.AuthCollection {
 		for _, k := range keys {
-			if _, ok := c.followed[k]; ok {
+			// a room's topic: "me" is each person's own, and nobody is present in it
+			if _, ok := c.followed[k]; ok && strings.HasPrefix(k, roomTopicPrefix) {
 				now = append(now, k)
 			}
 		}

@@ -66,7 +66,7 @@ func (tb *tab) nextPresence(d time.Duration) string {
 				return ""
 			}
 			var envelope struct{ Html string }
-			if ev.name == "rooms/a" && json.Unmarshal([]byte(ev.data), &envelope) == nil && strings.Contains(envelope.Html, `id="presence"`) {
+			if (ev.name == "rooms/a" || ev.name == "me") && json.Unmarshal([]byte(ev.data), &envelope) == nil && strings.Contains(envelope.Html, `id="presence"`) {
 				return envelope.Html
 			}
 		case <-deadline:
@@ -158,6 +158,7 @@ func TestPresenceCountsOnlyWhomHearthAdmitted(t *testing.T) {
 		{"subscribed through PocketBase's endpoint", func() *tab { return open(t, app, url, "u3", "rooms/a") }},
 		{"a guest following", func() *tab { return follower(t, app, url, "", "", "rooms/a") }},
 		{"following another room", func() *tab { return follower(t, app, url, "u4", "Dan", "rooms/b") }},
+		{"following one's own topic", func() *tab { return follower(t, app, url, "u5", "Eve", "me") }},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
@@ -167,6 +168,9 @@ func TestPresenceCountsOnlyWhomHearthAdmitted(t *testing.T) {
 			}
 			if got := names(r.Present("rooms/a")); got != "Ana" {
 				t.Fatalf("present %q", got)
+			}
+			if got := names(r.Present("me")); got != "" {
+				t.Fatalf("present on me: %q", got)
 			}
 			// and nobody's arrival or departure reaches them
 			ben := follower(t, app, url, "u2", "Ben", "rooms/a")
