@@ -71,7 +71,8 @@ export function sseSend(app: any, topic: string, html: string, options: SendOpti
 export function personalEvent(topic: string, userId: string, html: string): RelayEvent {
   const roomId = roomOfTopic(topic)
   if (!roomId) throw new Error(`personalEvent: unknown topic "${topic}"`)
-  return { topic, data: JSON.stringify({ html }), room: roomId, seq: 0, users: [userId], anyUser: false }
+  // revoke: their connections stop following the room with it, so they leave its "Here now" at once
+  return { topic, data: JSON.stringify({ html }), room: roomId, seq: 0, users: [userId], anyUser: false, revoke: true }
 }
 
 /**

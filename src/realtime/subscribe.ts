@@ -44,7 +44,7 @@ export function subscribe(request: PageRequest, user: User | null, clientId: str
     if (!room || !mayRead(standingIn(room, user.id))) throw new HttpError(403, `You may not follow ${topic}.`)
   }
   client.set('auth', $app.findRecordById('users', user.id))
-  client.unsubscribe()
-  if (topics.length) client.subscribe(...topics)
+  // follow, not subscribe: the relay counts its user present in these rooms (src/realtime/presence.ts)
+  client.follow(...topics)
   return topics
 }

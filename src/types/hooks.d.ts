@@ -48,6 +48,9 @@ interface RelayEvent {
   authCollection?: string
   /** can only narrow the audience; gets PocketBase's realtime client */
   filter?: ((client: any) => boolean) | null
+  /** only for an event left on a record for after the commit: its users may no longer read the room,
+   *  and their connections stop following its topic (src/server/relay/committed.go) */
+  revoke?: boolean
 }
 /** Hearth's Go relay (src/server/relay): non-blocking, ordered SSE delivery. */
 declare const $relay: {
@@ -56,6 +59,10 @@ declare const $relay: {
   stats(): Record<string, number>
   /** closes every live connection opened with the session whose cookie hashes to hash */
   disconnectSession(hash: string): number
+  /** who has the topic's room open now (src/server/relay/presence.go), by name */
+  present(topic: string): { id: string; name: string }[]
+  /** the topic's "Here now" as every change sends it */
+  presenceHTML(topic: string): string
 }
 /** The running release (src/server/main.go): Hearth's version from package.json, set at link time, and PocketBase's. */
 declare const $hearth: { version: string; pocketbase: string }

@@ -9,6 +9,7 @@ import * as rooms from '../chat/rooms'
 import * as members from '../chat/members'
 import * as messages from '../chat/messages'
 import * as history from '../realtime/history'
+import * as presence from '../realtime/presence'
 import * as fragments from '../chat/fragments'
 import * as search from '../chat/search'
 import * as direct from '../chat/direct'
@@ -48,7 +49,8 @@ export function roomPage(ctx: Ctx) {
   const firstUnread = readNumber === null ? 0 : listed.find((m) => m.number > readNumber && m.author !== user.id)?.number || 0
   if (room.role && listed.length) unread.markRead(record.id, user.id, listed[listed.length - 1].number)
   const myRooms = unread.withUnread(user.id, rooms.visibleRooms(user).filter((r) => r.role))
-  return { room, messages: listed, olderCursor, head, memberCount, myRooms, firstUnread, paging: before !== undefined || at !== undefined }
+  const hereNow = presence.hereNow(record.id)
+  return { room, messages: listed, olderCursor, head, memberCount, hereNow, myRooms, firstUnread, paging: before !== undefined || at !== undefined }
 }
 
 /** readUpTo moves the reader's position in a room forward (the page's script, as messages arrive while it is seen). */

@@ -106,3 +106,14 @@ export function timelineOf(html) {
   return [...list.matchAll(/<li class="day" data-day="([\d-]+)"><h2 class="day-label"><time[^>]*>([^<]*)<\/time>|<li class="message" id="message-([a-z0-9]+)"([^>]*)>/g)]
     .map((m) => (m[1] ? { day: m[1], label: m[2] } : { id: m[3], continued: /\sdata-continued\b/.test(m[4]) }))
 }
+
+/**
+ * hereNow reads a room's "Here now" (a page, or a presence event's html): the names it spells out,
+ * how many people it counts, and its full text; null when there is none.
+ */
+export function hereNow(html) {
+  const m = /<p id="presence" class="presence" data-people="(\d+)"[^>]*>([\s\S]*?)<\/p>/.exec(html)
+  if (!m) return null
+  const names = [...m[2].matchAll(/<span class="presence-person">([^<]*)<\/span>/g)].map((n) => n[1])
+  return { count: Number(m[1]), names, text: m[2].replace(/<[^>]+>/g, '') }
+}

@@ -99,14 +99,22 @@ export class RawSse {
     this.listeners.push([name, fn])
   }
 
-  /** received lists the events other than PB_CONNECT and the relay's keep-alive. */
+  /**
+   * received lists the events other than PB_CONNECT, the relay's keep-alive and a room's "Here now"
+   * (which every follow and departure sends: see presence()).
+   */
   received() {
-    return this.events.filter((e) => e.name !== 'PB_CONNECT' && e.name !== 'hearth:ping')
+    return this.events.filter((e) => e.name !== 'PB_CONNECT' && e.name !== 'hearth:ping' && !isPresence(e))
   }
 
-  /** named lists the events of one name, their JSON data parsed. */
+  /** named lists the events of one name, their JSON data parsed, "Here now" left out. */
   named(name) {
-    return this.events.filter((e) => e.name === name).map((e) => ({ name, ...JSON.parse(e.data), at: e.at }))
+    return this.events.filter((e) => e.name === name && !isPresence(e)).map((e) => ({ name, ...JSON.parse(e.data), at: e.at }))
+  }
+
+  /** presence lists the "Here now" lists the topic's room sent, parsed, oldest first. */
+  presence(topic) {
+    return this.events.filter((e) => e.name === topic && isPresence(e)).map((e) => ({ ...JSON.parse(e.data), at: e.at }))
   }
 
   /** waitFor resolves with this connection when predicate(this) holds, or rejects after ms. */
@@ -117,6 +125,16 @@ export class RawSse {
 
   close() {
     this.req?.destroy()
+  }
+}
+
+/** isPresence: a room's "Here now" (src/server/relay/presence.html), not one of its events. */
+export function isPresence(event) {
+  if (!event.name.startsWith('rooms/')) return false
+  try {
+    return String(JSON.parse(event.data).html).startsWith('<p id="presence"')
+  } catch {
+    return false
   }
 }
 
@@ -180,7 +198,7 @@ export class Subscriber {
 
   /** listen records the events of a topic (call before they are sent). */
   listen(topic) {
-    this.sse.listen(topic, (e) => this.events.push({ topic, ...JSON.parse(e.data), at: e.at }))
+    this.sse.listen(topic, (e) => isPresence(e) || this.events.push({ topic, ...JSON.parse(e.data), at: e.at }))
   }
 
   /** subscribe asks Hearth's route to follow the topics; returns the HTTP response. */
@@ -245,6 +263,7 @@ export class LiveTab {
   }
 
   receive(event) {
+    if (!event.seq) return // not the room's history ("Here now")
     if (this.busy) return this.waiting.push(event)
     if (event.seq <= this.position) return
     if (event.seq === this.position + 1) return this.advance(event)

@@ -36,8 +36,13 @@ type client struct {
 	done        chan struct{}
 	discardOnce sync.Once
 
-	mu   sync.Mutex
-	keys atomic.Pointer[[]string] // the subscriptions, sorted
+	mu sync.Mutex
+	// followed is the topics Hearth's subscribe route authorized (Follow), present those of them
+	// the client is subscribed to and counted in (see presence.go), as presentAs
+	followed  map[string]struct{}
+	present   []string
+	presentAs string
+	keys      atomic.Pointer[[]string] // the subscriptions, sorted
 	// segment is what every subscription starts with up to its first "/" (interned, so that all
 	// Hearth tabs share "rooms/"), or "" when they differ: a prefix unrelated to it needs no search.
 	segment atomic.Pointer[string]
@@ -100,6 +105,12 @@ func (c *client) Unsubscribe(subs ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.Client.Unsubscribe(subs...)
+	if len(subs) == 0 {
+		c.followed = nil
+	}
+	for _, s := range subs {
+		delete(c.followed, s)
+	}
 	c.index()
 }
 
@@ -119,6 +130,7 @@ func (c *client) index() {
 			before = *old
 		}
 		c.relay.topics.move(c.conn, before, keys)
+		c.countPresence(keys)
 	}
 	var seg *string
 	if len(keys) > 0 {
@@ -145,6 +157,7 @@ func (c *client) detach() {
 	if keys := c.keys.Load(); keys != nil {
 		c.relay.topics.move(c.conn, *keys, nil)
 	}
+	c.countPresence(nil)
 }
 
 // Subscriptions returns nil, without looking further, when no subscription can match; otherwise

@@ -20,6 +20,9 @@ type pending struct {
 	Seq     int64    `json:"seq"`
 	Users   []string `json:"users"`
 	AnyUser bool     `json:"anyUser"`
+	// Revoke: its users may no longer read the room (the event tells them so), so their
+	// connections stop following its topic, and stop counting in its presence, with it
+	Revoke bool `json:"revoke"`
 }
 
 // PublishCommitted hands the events a change of these collections recorded to the relay once its
@@ -48,6 +51,9 @@ func (r *Relay) publishPending(e *core.RecordEvent) error {
 		}
 		for _, p := range events {
 			r.Publish(Event{Topic: p.Topic, Data: p.Data, Room: p.Room, Seq: p.Seq, Users: p.Users, AnyUser: p.AnyUser})
+			if p.Revoke {
+				r.revoke(p.Topic, p.Users)
+			}
 		}
 	}
 	return e.Next()

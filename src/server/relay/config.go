@@ -36,12 +36,15 @@ type Config struct {
 	// KeepAlive is how long a connection may stay quiet before it gets a no-op event (default
 	// 60s), well under the idle cuts of proxies and of PocketBase's own loop.
 	KeepAlive time.Duration
+	// PresenceWait is how long a room's "Here now" waits after someone arrives or leaves before it
+	// goes out, taking in every other arrival and departure meanwhile (default 500ms).
+	PresenceWait time.Duration
 }
 
 // ConfigFromEnv reads HEARTH_RELAY_QUEUE (events), HEARTH_RELAY_QUEUE_KB,
 // HEARTH_RELAY_SNDBUF_KB, HEARTH_RELAY_WRITE_TIMEOUT_MS, HEARTH_RELAY_KEEPALIVE_MS,
-// HEARTH_LIMIT_CONNECTIONS_PER_IP and HEARTH_LIMIT_CONNECTIONS_PER_SESSION, for operators and
-// tests; unset means the defaults.
+// HEARTH_LIMIT_CONNECTIONS_PER_IP, HEARTH_LIMIT_CONNECTIONS_PER_SESSION and
+// HEARTH_PRESENCE_WAIT_MS, for operators and tests; unset means the defaults.
 func ConfigFromEnv() Config {
 	num := func(name string) int {
 		n, _ := strconv.Atoi(os.Getenv(name))
@@ -62,6 +65,7 @@ func ConfigFromEnv() Config {
 		MaxPerSession: num("HEARTH_LIMIT_CONNECTIONS_PER_SESSION"),
 		WriteTimeout:  time.Duration(num("HEARTH_RELAY_WRITE_TIMEOUT_MS")) * time.Millisecond,
 		KeepAlive:     time.Duration(num("HEARTH_RELAY_KEEPALIVE_MS")) * time.Millisecond,
+		PresenceWait:  time.Duration(num("HEARTH_PRESENCE_WAIT_MS")) * time.Millisecond,
 	}
 }
 
@@ -96,6 +100,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 60 * time.Second
+	}
+	if cfg.PresenceWait <= 0 {
+		cfg.PresenceWait = 500 * time.Millisecond
 	}
 	return cfg
 }

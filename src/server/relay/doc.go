@@ -35,6 +35,8 @@
 //   - caps.go: open connections per IP and per session.
 //   - session.go: binding a connection to its browser session; DisconnectSession.
 //   - subscribe.go: which topics PocketBase's subscribe endpoint accepts.
+//   - presence.go, presence.html: who has each room open ("Here now"), kept as connections follow
+//     and leave rooms, rendered and sent to the room's followers a moment after each change.
 //
 // # Locking
 //
@@ -46,15 +48,16 @@
 //   - registry.mu (RW): the open connections by client id.
 //   - topicIndex.mu (RW): the open connections by subscription.
 //   - caps.mu: the open connection counts per IP and per session.
-//   - client.mu: serialises one client's Subscribe, Unsubscribe and detach, so its entries in the
-//     topic index change in the order its subscriptions did.
+//   - presence.mu: who is present on each topic, and the topics whose list is due.
+//   - client.mu: serialises one client's Subscribe, Unsubscribe, Follow and detach, so its entries
+//     in the topic index and in presence change in the order its subscriptions did.
 //   - conn.wmu: the socket. Whoever writes holds it: the connection's loop, or the fan-out writing
 //     straight to the descriptor; also held while PocketBase's send hooks (JS included) write one of
 //     PocketBase's own messages, so nothing lands inside it.
 //   - conn.mu: the connection's queue, its spare array, its byte count, closed and deadline.
 //
 // Lock order (outer first; no other nesting): ordering.mu → fanout.mu; client.mu →
-// topicIndex.mu; conn.wmu → conn.mu. registry.mu and topicIndex.mu are released before any
+// topicIndex.mu; client.mu → presence.mu; conn.wmu → conn.mu. registry.mu and topicIndex.mu are released before any
 // connection's lock is taken. No relay lock is held while calling the broker (Register,
 // Unregister) or a Publish filter.
 //

@@ -11,29 +11,32 @@ type Relay struct {
 	app core.App
 	cfg Config
 
-	conns  registry   // open connections by client id
-	topics topicIndex // open connections by subscription
-	caps   caps       // open connections per IP and per session
-	rooms  *ordering  // each room's events in position order
-	out    fanout     // deliveries waiting for the fan-out goroutine
+	conns    registry   // open connections by client id
+	topics   topicIndex // open connections by subscription
+	caps     caps       // open connections per IP and per session
+	rooms    *ordering  // each room's events in position order
+	out      fanout     // deliveries waiting for the fan-out goroutine
+	presence presence   // who has each room open
 
 	published    atomic.Int64
 	refused      atomic.Int64 // connections over a cap (caps.go)
 	dropped      atomic.Int64 // by the fan-out, for a full queue
 	delivered    atomic.Int64
 	disconnected atomic.Int64 // by DisconnectSession
+	presenceSent atomic.Int64 // "Here now" lists published
 }
 
 // New creates the relay and binds it to the app's realtime hooks.
 func New(app core.App, cfg Config) *Relay {
 	cfg = cfg.withDefaults()
 	r := &Relay{
-		app:    app,
-		cfg:    cfg,
-		conns:  newRegistry(),
-		topics: newTopicIndex(),
-		caps:   newCaps(cfg.MaxPerIP, cfg.MaxPerSession),
-		out:    newFanout(),
+		app:      app,
+		cfg:      cfg,
+		conns:    newRegistry(),
+		topics:   newTopicIndex(),
+		caps:     newCaps(cfg.MaxPerIP, cfg.MaxPerSession),
+		out:      newFanout(),
+		presence: newPresence(),
 	}
 	r.rooms = newOrdering(cfg.ReorderWait, cfg.RoomIdle, r.out.push)
 	go r.fanOut()
@@ -63,5 +66,6 @@ func (r *Relay) Stats() map[string]int64 {
 		"dropped":      r.dropped.Load(),
 		"delivered":    r.delivered.Load(),
 		"disconnected": r.disconnected.Load(),
+		"presence":     r.presenceSent.Load(),
 	}
 }
