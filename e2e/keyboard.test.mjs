@@ -109,21 +109,23 @@ test('log in, change rooms, send, edit and reach a message\'s actions with the k
     await messageByText(page, text).waitFor()
   }
   await page.waitForFunction(() => document.querySelector('form.composer textarea').value === '')
-  const upward = await tabUntil(page, (f) => f.what.startsWith('div#timeline'), { key: 'Shift+Tab', max: 12 })
+  const upward = await tabUntil(page, (f) => f.what.startsWith('div#timeline'), { key: 'Shift+Tab', max: 24 })
   const perMessage = {}
   for (const stop of upward) if (stop.message) (perMessage[stop.message] ||= []).push(stop.what.replace(/ ".*/, ''))
   const ids = await page.locator('#messages > li.message').evaluateAll((items) => items.map((li) => ({ id: li.id, mine: li.dataset.author === document.body.dataset.user })))
   assert.equal(ids.filter((m) => m.mine).length, 2)
   for (const { id } of ids.filter((m) => m.mine)) {
-    assert.deepEqual(perMessage[id], ['button.link', 'a.edit-action'], `my message ${id}: Delete and Edit, nothing else`)
+    assert.deepEqual(perMessage[id], ['summary', 'button.link', 'a.edit-action'], `my message ${id}: the reactions, Delete and Edit, nothing else`)
   }
-  const friendsStops = upward.filter((s) => s.message && !ids.find((m) => m.id === s.message)?.mine)
+  // a friend's message: the links in it, and the reactions (one stop until opened)
+  const friendsStops = upward.filter((s) => s.message && !ids.find((m) => m.id === s.message)?.mine && s.tag !== 'summary')
+  for (const { id } of ids.filter((m) => !m.mine)) assert.deepEqual(perMessage[id].filter((w) => w === 'summary'), ['summary'], `${id}: one stop for its reactions`)
   assert.ok(friendsStops.every((s) => s.tag === 'a' && /^https:\/\/example\.com/.test(s.href)), `a friend's message stops only at the links in it:\n${friendsStops.map((s) => s.what).join('\n')}`)
   assert.equal(upward.filter((s) => s.what.startsWith('a.permalink')).length, 0, 'no stop at a timestamp')
 
   // Enter on my last message's Edit, change it, save
   const lastMine = ids.filter((m) => m.mine).at(-1).id
-  await tabUntil(page, (f) => f.message === lastMine && f.what.startsWith('a.edit-action'), { max: 12 })
+  await tabUntil(page, (f) => f.message === lastMine && f.what.startsWith('a.edit-action'), { max: 24 })
   await enterTo(page, /\/edit$/)
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'body', 'the edit page starts in the box')
   await page.keyboard.press('End')
@@ -134,7 +136,7 @@ test('log in, change rooms, send, edit and reach a message\'s actions with the k
 
   // from the message the address named, Tab reaches its actions, then the box; Up edits, Escape leaves
   const onward = await tabUntil(page, (f) => f.what.startsWith('textarea'), { max: 4 })
-  assert.deepEqual(onward.map((s) => s.what.replace(/ ".*/, '')), ['a.edit-action', 'button.link', 'textarea#body'])
+  assert.deepEqual(onward.map((s) => s.what.replace(/ ".*/, '')), ['a.edit-action', 'button.link', 'summary', 'textarea#body'])
   await Promise.all([page.waitForURL(/\/edit$/), page.keyboard.press('ArrowUp')])
   assert.match(await page.locator('textarea#body').inputValue(), /\(changed\)$/, 'Up edits my last message')
   await page.keyboard.type('never saved')
@@ -171,7 +173,7 @@ test('in a narrow window the skip link is the first stop and leads to the box; t
   await messageByText(page, text).waitFor()
 
   // the rooms menu: Shift+Tab back to it, Enter opens it, Tab reaches the other room
-  await tabUntil(page, (f) => f.tag === 'summary', { key: 'Shift+Tab', max: 12 })
+  await tabUntil(page, (f) => f.tag === 'summary' && f.what.includes('Rooms'), { key: 'Shift+Tab', max: 24 })
   await page.keyboard.press('Enter')
   await tabUntil(page, (f) => f.href === `/rooms/${other}`, { max: 4 })
   await enterTo(page, `**/rooms/${other}`)
