@@ -99,8 +99,11 @@ integration: build nginx
 e2e: build chromium
 	node --test --test-concurrency=1 e2e/
 
+# the browser tests one at a time, after the rest: each drives Chromium against its own server, and
+# two of them beside the integration tests left too little of two cores for their timings
 test: build release-host chromium nginx typecheck gotest
-	node --test --test-concurrency=2 tests/unit/ tests/integration/ e2e/
+	node --test --test-concurrency=2 tests/unit/ tests/integration/
+	node --test --test-concurrency=1 e2e/
 
 bench: build bin/bench-reader
 	node bench/run.mjs

@@ -34,7 +34,8 @@ async function personInRoom() {
     document.addEventListener('hearth:connection', (e) => seen.connection.push(e.detail.state))
     document.addEventListener('DOMContentLoaded', () => {
       const list = document.querySelector('[data-topic^="rooms/"]')
-      list?.addEventListener('hearth:event', (e) => seen.events.push({ ...e.detail, onList: e.currentTarget === e.target }))
+      // positioned room events only ("Here now" has no position and is no room event)
+      list?.addEventListener('hearth:event', (e) => e.detail.seq && seen.events.push({ ...e.detail, onList: e.currentTarget === e.target }))
     })
   })
   const slug = await createRoomInBrowser(person)

@@ -20,7 +20,7 @@
 
   var COUNT_FROM = 200 // characters before the limit when the count appears
   var inFlight = null // { ctx, form, sent, refused } while a message is on its way (ctx: htmx's request)
-  var resend = null // { upTo } : a Send pressed while one was on its way, and how much of the box it meant
+  var resends = [] // each Send pressed while one was on its way: how much of the box it meant, in order
   var typed = null // { value, start, end, focused } just before the composer is replaced
   var offline = false // the room's connection has been down for a while
 
@@ -119,7 +119,7 @@
     if (!form || !inFlight) return
     e.preventDefault()
     e.stopImmediatePropagation()
-    resend = { upTo: box(form).value.length }
+    resends.push(box(form).value.length)
     say(form, 'Sending… the next message goes as soon as this one has.')
   }, true)
 
@@ -206,15 +206,18 @@
     inFlight = null
     scan()
     var current = document.querySelector('form.composer')
-    var queued = resend
-    resend = null
+    // what has gone since each waiting Send was pressed comes off the front of the box
+    var queued = resends.map(function (upTo) { return Math.max(0, upTo - (inFlightSent || 0)) })
+    resends = []
     // after a refusal the next message does not go on its own: it would go run together with the
     // refused one, which is still in the box; the person reads the reason and sends again
-    if (!queued || !current || !delivered) return
-    // send what the box held when Send was pressed (less what has gone since); keep what came after
+    if (!queued.length || !current || !delivered) return
+    // send what the box held when the first waiting Send was pressed; keep what came after, and the
+    // later Sends wait for this one in turn (each Enter is one message, however many came meanwhile)
     var b = box(current)
     var all = b.value
-    var cut = Math.max(0, queued.upTo - (inFlightSent || 0))
+    var cut = queued.shift()
+    resends = queued
     var message = all.slice(0, cut)
     if (!message.trim()) return
     say(current, '')

@@ -52,8 +52,9 @@
     var list = document.querySelector('.messages[data-catch-up]')
     if (!toRead || !list || timer || document.hidden || !live) return
     timer = setTimeout(function () {
-      var number = toRead
       timer = null
+      if (!live) return // kept in toRead until the connection is back
+      var number = toRead
       toRead = 0
       fetch(list.getAttribute('data-catch-up').replace(/\/events$/, '/read'), {
         method: 'POST', credentials: 'same-origin', body: new URLSearchParams({ number: String(number) }),
