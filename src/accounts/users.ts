@@ -50,11 +50,10 @@ export function settleName(record: any, isNew: boolean): void {
 }
 
 /**
- * signUp creates an account; it returns the new user record or the errors to show. Every attempt,
- * refused ones included, counts against the network's sign-up limit, reserved before any work.
+ * newAccount checks a sign-up form and returns the unsaved user record, or the errors to show.
+ * Saving it (with joinLobby, in one transaction) is the caller's: sign-up and first run differ there.
  */
-export function signUp(form: Record<string, string>, ip: string): { record?: any; errors?: Errors } {
-  guard(LIMITS.signups, ip, 'Too many sign-ups from your network. Please try again later.', 'username')
+export function newAccount(form: Record<string, string>): { record?: any; errors?: Errors } {
   const username = (form.username || '').trim().toLowerCase()
   const name = form.name || ''
   const password = form.password || ''
@@ -72,11 +71,22 @@ export function signUp(form: Record<string, string>, ip: string): { record?: any
   record.set('name', normalizeName(name, username))
   record.set('emailVisibility', false)
   record.setPassword(password)
-  $app.runInTransaction((tx: any) => {
-    tx.save(record)
-    joinLobby(tx, record.id)
-  })
   return { record }
+}
+
+/**
+ * signUp creates an account; it returns the new user record or the errors to show. Every attempt,
+ * refused ones included, counts against the network's sign-up limit, reserved before any work.
+ */
+export function signUp(form: Record<string, string>, ip: string): { record?: any; errors?: Errors } {
+  guard(LIMITS.signups, ip, 'Too many sign-ups from your network. Please try again later.', 'username')
+  const result = newAccount(form)
+  if (!result.record) return result
+  $app.runInTransaction((tx: any) => {
+    tx.save(result.record)
+    joinLobby(tx, result.record.id)
+  })
+  return result
 }
 
 /**

@@ -55,12 +55,11 @@ export const mayModerate = (s: Standing): boolean => s.role === 'owner'
 /** mayReadModeration: the room's moderation log. */
 export const mayReadModeration = (s: Standing): boolean => s.role !== ''
 
-/**
- * maySeeRelease: the Hearth release in the page footer (_private/release-footer.ejs), meant for
- * admins. Hearth has no admins yet (admin settings come later), so nobody: this is where they will
- * be let in.
- */
-export const maySeeRelease = (_user: any): boolean => false
+/** isAdmin: one of Hearth's admins (users.role, set on first run or by a superuser). */
+export const isAdmin = (user: { role?: string } | null): boolean => user?.role === 'admin'
+
+/** maySeeRelease: the Hearth release in the page footer (_private/release-footer.ejs). */
+export const maySeeRelease = (user: { role?: string } | null): boolean => isAdmin(user)
 
 /** Audience is who may receive a room's events: decided at the moment of sending. */
 export interface Audience {

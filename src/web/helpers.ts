@@ -8,6 +8,7 @@ import * as reactions from '../chat/reactions'
 import * as moderation from '../chat/moderation'
 import * as users from '../accounts/users'
 import * as session from '../accounts/session'
+import * as setup from '../accounts/setup'
 import * as passwords from '../accounts/passwords'
 import * as avatars from '../chat/avatars'
 import * as realtime from '../realtime/subscribe'
@@ -38,6 +39,7 @@ export const helpers = {
   moderation,
   users,
   session,
+  setup,
   passwords,
   avatars,
   realtime,
