@@ -76,6 +76,8 @@ test('the first visitor sets Hearth up and changes its settings with the keyboar
   assert.match(await page.title(), /· Campfire$/)
   await audit.check('the settings page, saved')
 
+  await page.goto('/admin/people')
+  await audit.check('the people page')
   await page.goto('/admin/invites')
   await tabTo(page, 'maxUses')
   await page.keyboard.press('Control+A')

@@ -58,7 +58,7 @@ function findSession(secret: string): Row | null {
   try {
     $app.db().newQuery(
       `SELECT s.id AS id, s.lastSeen AS lastSeen, u.id AS userId, u.username AS username, u.name AS name, u.role AS role
-         FROM sessions s JOIN users u ON u.id = s.user WHERE s.tokenHash = {:hash}`,
+         FROM sessions s JOIN users u ON u.id = s.user WHERE s.tokenHash = {:hash} AND NOT u.disabled`,
     ).bind({ hash: hashOf(secret) }).one(row)
   } catch {
     return null

@@ -8,6 +8,8 @@ import * as invites from '../site/invites'
 export const USERNAME = /^[a-z0-9_]{3,24}$/
 export const PASSWORD_MIN = 8
 export const PASSWORD_MAX = 72 // bcrypt ignores what comes after 72 bytes
+/** DISABLED is what a disabled account is told when it logs in (src/accounts/disabling.ts). */
+export const DISABLED = 'This account is disabled. Ask an admin of this site.'
 
 /** findUser finds a person by id, or else by username. */
 export function findUser(idOrUsername: string): any | null {
@@ -133,6 +135,7 @@ export function logIn(form: Record<string, string>, ip: string): { record?: any;
   const record = findUserByUsername(form.username || '')
   if (checkPassword(record, form.password || '')) {
     refund(LIMITS.failedLogins, ip)
+    if (record.getBool('disabled')) return { errors: { username: DISABLED } }
     return { record }
   }
   return { errors: { username: 'That username and password do not match.' } }

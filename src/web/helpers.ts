@@ -9,6 +9,7 @@ import * as moderation from '../chat/moderation'
 import * as users from '../accounts/users'
 import * as session from '../accounts/session'
 import * as setup from '../accounts/setup'
+import * as disabling from '../accounts/disabling'
 import * as settings from '../site/settings'
 import * as invites from '../site/invites'
 import * as passwords from '../accounts/passwords'
@@ -42,6 +43,7 @@ export const helpers = {
   users,
   session,
   setup,
+  disabling,
   settings,
   invites,
   /** the site's name (an admin's setting): the layout's title and header */
