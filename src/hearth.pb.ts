@@ -108,6 +108,12 @@ onRecordAuthWithPasswordRequest((e) => {
   hearth.refund(hearth.LIMITS.failedLogins, ip)
 }, 'users')
 
+// A disabled account gets no API token, whichever way it asks (password, refresh, OAuth2, OTP).
+onRecordAuthRequest((e) => {
+  if (e.record.getBool('disabled')) throw new ForbiddenError(require(`${__hooks}/hearth/hearth.js`).DISABLED)
+  e.next()
+}, 'users')
+
 // A display name set any way (Hearth's sign-up, PocketBase's API or dashboard) is checked and
 // normalised: no control, invisible or unassigned characters; empty means the username.
 onRecordCreate((e) => {

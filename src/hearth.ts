@@ -5,6 +5,7 @@ import { currentUser } from './accounts/session'
 import { isCrossSite } from './accounts/csrf'
 import { helpers, contextual } from './web/helpers'
 import { sseSend } from './realtime/publish'
+import { limitSetting } from './site/settings'
 
 configure({
   currentUser,
@@ -12,6 +13,7 @@ configure({
   helpers,
   contextual,
   publish: (topic, html, filter) => sseSend($app, topic, html, { filter: filter as any }).recipients,
+  limitSetting,
 })
 
 export { servePage } from './runtime/serve'
@@ -19,6 +21,7 @@ export { routes } from './runtime/pages'
 export { prepareMessage, numberMessage } from './chat/messages'
 export { LIMITS, take, refund } from './runtime/limits'
 export { settleName } from './accounts/users'
+export { DISABLED } from './accounts/users'
 export * as broadcasts from './chat/broadcasts'
 export { noteChange as noteModeration } from './chat/moderation'
 export { takeFromApi as takeReaction } from './chat/reactions'

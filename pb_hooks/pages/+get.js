@@ -1,2 +1,2 @@
-// The home page is the room list for people who are signed in.
-module.exports = ({ user, redirect }) => redirect(user ? '/rooms' : '/login')
+// The home page is the room list for people who are signed in; on a fresh install, the first run.
+module.exports = ({ user, setup, redirect }) => redirect(user ? '/rooms' : setup.isFresh() ? '/setup' : '/login')

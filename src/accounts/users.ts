@@ -2,10 +2,14 @@
 import { LIMITS, guard, refund } from '../runtime/limits'
 import { joinLobby } from '../chat/members'
 import type { Errors } from '../runtime/forms'
+import * as settings from '../site/settings'
+import * as invites from '../site/invites'
 
 export const USERNAME = /^[a-z0-9_]{3,24}$/
 export const PASSWORD_MIN = 8
 export const PASSWORD_MAX = 72 // bcrypt ignores what comes after 72 bytes
+/** DISABLED is what a disabled account is told when it logs in (src/accounts/disabling.ts). */
+export const DISABLED = 'This account is disabled. Ask an admin of this site.'
 
 /** findUser finds a person by id, or else by username. */
 export function findUser(idOrUsername: string): any | null {
@@ -50,11 +54,10 @@ export function settleName(record: any, isNew: boolean): void {
 }
 
 /**
- * signUp creates an account; it returns the new user record or the errors to show. Every attempt,
- * refused ones included, counts against the network's sign-up limit, reserved before any work.
+ * newAccount checks a sign-up form and returns the unsaved user record, or the errors to show.
+ * Saving it (with joinLobby, in one transaction) is the caller's: sign-up and first run differ there.
  */
-export function signUp(form: Record<string, string>, ip: string): { record?: any; errors?: Errors } {
-  guard(LIMITS.signups, ip, 'Too many sign-ups from your network. Please try again later.', 'username')
+export function newAccount(form: Record<string, string>): { record?: any; errors?: Errors } {
   const username = (form.username || '').trim().toLowerCase()
   const name = form.name || ''
   const password = form.password || ''
@@ -72,11 +75,44 @@ export function signUp(form: Record<string, string>, ip: string): { record?: any
   record.set('name', normalizeName(name, username))
   record.set('emailVisibility', false)
   record.setPassword(password)
-  $app.runInTransaction((tx: any) => {
-    tx.save(record)
-    joinLobby(tx, record.id)
-  })
   return { record }
+}
+
+/** Registration is whether this visitor may sign up: open, closed, or by invite (with theirs or not). */
+export type Registration = 'open' | 'closed' | 'invited' | 'uninvited'
+
+/** registrationFor answers for a visitor who came with invite (a link's token, or ''). */
+export function registrationFor(invite: string): Registration {
+  const mode = settings.current().registration
+  if (mode !== 'invite') return mode
+  return invites.isUsable(invite) ? 'invited' : 'uninvited'
+}
+
+const USED_UP = 'This invite link has expired or has been used up. Ask for a new one.'
+
+/**
+ * signUp creates an account; it returns the new user record or the errors to show, or closed when
+ * the site takes no sign-ups. Every attempt, refused ones included, counts against the network's
+ * sign-up limit, reserved before any work. By invite, the invite's use is taken in the account's
+ * transaction: a sign-up that fails uses nothing.
+ */
+export function signUp(form: Record<string, string>, ip: string): { record?: any; errors?: Errors; closed?: boolean } {
+  const registration = registrationFor(form.invite || '')
+  if (registration === 'closed') return { closed: true }
+  guard(LIMITS.signups, ip, 'Too many sign-ups from your network. Please try again later.', 'username')
+  if (registration === 'uninvited') return { errors: { username: USED_UP } }
+  const result = newAccount(form)
+  if (!result.record) return result
+  let usedUp = false
+  $app.runInTransaction((tx: any) => {
+    if (registration === 'invited' && !invites.consume(tx, form.invite)) {
+      usedUp = true
+      return
+    }
+    tx.save(result.record)
+    joinLobby(tx, result.record.id)
+  })
+  return usedUp ? { errors: { username: USED_UP } } : result
 }
 
 /**
@@ -99,6 +135,7 @@ export function logIn(form: Record<string, string>, ip: string): { record?: any;
   const record = findUserByUsername(form.username || '')
   if (checkPassword(record, form.password || '')) {
     refund(LIMITS.failedLogins, ip)
+    if (record.getBool('disabled')) return { errors: { username: DISABLED } }
     return { record }
   }
   return { errors: { username: 'That username and password do not match.' } }

@@ -8,14 +8,23 @@ import { fragmentsOf, prerender, numbered, CACHE_COLUMNS } from './fragments'
 import { standingIn, mayPost, mayEdit, mayDelete, readersNamed, type Standing } from './policy'
 import { nextMessageNumber } from '../realtime/history'
 import type { Reaction } from './reactions'
+import * as settings from '../site/settings'
 
 export const PAGE_SIZE = 50
 
 /**
- * bodyMax is the longest a message body may be: the max of the messages collection's body field
- * (pb_migrations), which PocketBase's API enforces too. Pages, forms and hooks all read it here.
+ * bodyMax is the longest a message body may be: the site's setting, at most the max of the
+ * messages collection's body field (pb_migrations), which PocketBase's API enforces too. Pages,
+ * forms and hooks all read it here.
  */
 export function bodyMax(app: any = $app): number {
+  const ceiling = bodyCeiling(app)
+  const set = settings.current(app).messageMax
+  return set > 0 && set < ceiling ? set : ceiling
+}
+
+/** bodyCeiling is the messages collection's body max: no setting goes beyond it. */
+export function bodyCeiling(app: any = $app): number {
   return app.findCachedCollectionByNameOrId('messages').fields.getByName('body').max
 }
 

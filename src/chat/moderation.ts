@@ -4,13 +4,16 @@
 import { HttpError } from '../runtime/context'
 import type { User } from '../accounts/session'
 import { standingIn, mayModerate, mayReadModeration } from './policy'
+import * as settings from '../site/settings'
 import { DOWNVOTE } from './reactions'
 
 /** The record field (never stored) naming who changed a message's moderation, for the log. */
 const MODERATED_BY = 'hearthModeratedBy'
 
-/** hideAt is how many downvotes hide a message (HEARTH_HIDE_AT, default 5). */
-export function hideAt(): number {
+/** hideAt is how many downvotes hide a message (the site's setting, else HEARTH_HIDE_AT, else 5). */
+export function hideAt(app: any = $app): number {
+  const set = settings.current(app).hideAt
+  if (set > 0) return set
   const n = Number(process.env.HEARTH_HIDE_AT)
   return Number.isInteger(n) && n > 0 ? n : 5
 }
@@ -34,7 +37,7 @@ export function downvotes(app: any, message: any): number {
  * events and log it. A message its owner restored stays restored: the owner had the last word.
  */
 export function hideIfDownvoted(tx: any, message: any): boolean {
-  if (message.getString('moderation') !== '' || downvotes(tx, message) < hideAt()) return false
+  if (message.getString('moderation') !== '' || downvotes(tx, message) < hideAt(tx)) return false
   message.set('moderation', 'hidden')
   tx.save(message)
   return true

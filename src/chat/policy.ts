@@ -13,6 +13,8 @@ export interface Standing {
   role: Role
   /** a direct conversation: its two people are its members, for good */
   isDirect?: boolean
+  /** one of Hearth's admins (isAdmin), in any room */
+  isAdmin?: boolean
 }
 
 export function roleIn(roomId: string, userId: string, app: any = $app): Role {
@@ -26,10 +28,23 @@ export function roleIn(roomId: string, userId: string, app: any = $app): Role {
   return row.role as Role
 }
 
+/** adminById: isAdmin for a user id (standings are read by id). */
+export function adminById(userId: string, app: any = $app): boolean {
+  if (!userId) return false
+  const row = new DynamicModel({ role: '' })
+  try {
+    app.db().newQuery('SELECT role FROM users WHERE id = {:id}').bind({ id: userId }).one(row)
+  } catch {
+    return false
+  }
+  return row.role === 'admin'
+}
+
 /** standingIn reads a person's standing in a room record (null user: a guest). */
 export function standingIn(room: any, userId: string | null, app: any = $app): Standing {
   const kind = room.getString('kind')
-  return { userId: userId || '', isPublic: kind === 'public', isDirect: kind === 'direct', role: roleIn(room.id, userId || '', app) }
+  const id = userId || ''
+  return { userId: id, isPublic: kind === 'public', isDirect: kind === 'direct', role: roleIn(room.id, id, app), isAdmin: adminById(id, app) }
 }
 
 /** mayRead: see the room, its messages, its members and its live events. */
@@ -44,23 +59,25 @@ export const mayLeave = (s: Standing): boolean => s.role === 'member' && !s.isDi
 export const mayManageMembers = (s: Standing): boolean => s.role === 'owner'
 /** mayEdit: one's own message, in a room one may read. */
 export const mayEdit = (s: Standing, authorId: string): boolean => mayRead(s) && s.userId === authorId
-/** mayDelete: one's own message, or any message in a room one owns. */
-export const mayDelete = (s: Standing, authorId: string): boolean => mayRead(s) && (s.userId === authorId || s.role === 'owner')
+/** mayDelete: one's own message, or any message in a room one owns, or (admins) any room one may read. */
+export const mayDelete = (s: Standing, authorId: string): boolean => mayRead(s) && (s.userId === authorId || s.role === 'owner' || !!s.isAdmin)
 /** mayReact: members only (a public room's reader joins first). */
 export const mayReact = (s: Standing): boolean => s.role !== ''
 /** mayDownvote: 👎 hides a message once enough members give it, so never on one's own. */
 export const mayDownvote = (s: Standing, authorId: string): boolean => mayReact(s) && s.userId !== authorId
-/** mayModerate: read what the community hid and restore it (in the lobby, which has no owner: superusers only). */
-export const mayModerate = (s: Standing): boolean => s.role === 'owner'
-/** mayReadModeration: the room's moderation log. */
-export const mayReadModeration = (s: Standing): boolean => s.role !== ''
-
 /**
- * maySeeRelease: the Hearth release in the page footer (_private/release-footer.ejs), meant for
- * admins. Hearth has no admins yet (admin settings come later), so nobody: this is where they will
- * be let in.
+ * mayModerate: read what the community hid and restore it: the room's owner, and admins in every
+ * room they may read (the lobby has no owner). Admins see no private room they are not in.
  */
-export const maySeeRelease = (_user: any): boolean => false
+export const mayModerate = (s: Standing): boolean => s.role === 'owner' || (!!s.isAdmin && mayRead(s))
+/** mayReadModeration: the room's moderation log, for its members and its moderators. */
+export const mayReadModeration = (s: Standing): boolean => s.role !== '' || mayModerate(s)
+
+/** isAdmin: one of Hearth's admins (users.role, set on first run or by a superuser). */
+export const isAdmin = (user: { role?: string } | null): boolean => user?.role === 'admin'
+
+/** maySeeRelease: the Hearth release in the page footer (_private/release-footer.ejs). */
+export const maySeeRelease = (user: { role?: string } | null): boolean => isAdmin(user)
 
 /** Audience is who may receive a room's events: decided at the moment of sending. */
 export interface Audience {

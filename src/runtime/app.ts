@@ -15,6 +15,8 @@ export interface App {
   contextual(ctx: PageContext): Record<string, unknown>
   /** publish sends html to a topic's subscribers now: sseSend's delivery */
   publish(topic: string, html: string, filter?: unknown): number
+  /** limitSetting is a rate limit's "max/seconds" as the site's settings say now, '' for none */
+  limitSetting?(name: string): string
 }
 
 let configured: App | null = null
@@ -22,6 +24,11 @@ let configured: App | null = null
 /** configure wires the application into the runtime; the entry calls it once per JS runtime. */
 export function configure(app: App): void {
   configured = app
+}
+
+/** limitSetting asks the application for a rate limit's setting ('' before configure or without one). */
+export function limitSetting(name: string): string {
+  return configured?.limitSetting?.(name) || ''
 }
 
 /** theApp returns what configure was given. */

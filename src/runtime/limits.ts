@@ -4,6 +4,7 @@
 // as a log-in that succeeded. (Counters kept in $app.store() with a read and a later write let
 // requests that arrived together all through: 281 password checks where 10 were allowed.)
 import { HttpError } from './context'
+import { limitSetting } from './app'
 
 export interface Limit {
   name: string
@@ -21,9 +22,10 @@ export class LimitError extends HttpError {
   }
 }
 
-// HEARTH_LIMIT_<NAME>="max/seconds" lets an operator (or a benchmark) change a limit.
+// HEARTH_LIMIT_<NAME>="max/seconds" lets an operator (or a benchmark) change a limit; the site's
+// settings (an admin's, read at each use) win over it.
 function configured(limit: Limit): Limit {
-  const raw = process.env[`HEARTH_LIMIT_${limit.name.toUpperCase()}`]
+  const raw = limitSetting(limit.name) || process.env[`HEARTH_LIMIT_${limit.name.toUpperCase()}`]
   const m = raw && /^(\d+)\/(\d+)$/.exec(raw)
   return m ? { ...limit, max: Number(m[1]), windowSeconds: Number(m[2]) } : limit
 }

@@ -14,6 +14,7 @@ declare function onRecordDeleteRequest(handler: (e: any) => any, ...collections:
 declare function onRecordUpdateRequest(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordValidate(handler: (e: any) => any, ...collections: string[]): void
 declare function onRecordAuthWithPasswordRequest(handler: (e: any) => any, ...collections: string[]): void
+declare function onRecordAuthRequest(handler: (e: any) => any, ...collections: string[]): void
 declare function cronAdd(name: string, schedule: string, handler: () => void): void
 declare const Record: any
 declare const Cookie: any

@@ -8,6 +8,10 @@ import * as reactions from '../chat/reactions'
 import * as moderation from '../chat/moderation'
 import * as users from '../accounts/users'
 import * as session from '../accounts/session'
+import * as setup from '../accounts/setup'
+import * as disabling from '../accounts/disabling'
+import * as settings from '../site/settings'
+import * as invites from '../site/invites'
 import * as passwords from '../accounts/passwords'
 import * as avatars from '../chat/avatars'
 import * as realtime from '../realtime/subscribe'
@@ -38,6 +42,12 @@ export const helpers = {
   moderation,
   users,
   session,
+  setup,
+  disabling,
+  settings,
+  invites,
+  /** the site's name (an admin's setting): the layout's title and header */
+  siteName: () => settings.siteName(),
   passwords,
   avatars,
   realtime,
@@ -65,6 +75,12 @@ export function contextual(ctx: any) {
     /** requireUser sends guests to the log-in page and back here afterwards */
     requireUser() {
       if (!ctx.user) ctx.redirect(`/login?next=${encodeURIComponent(ctx.request.url)}`)
+      return ctx.user
+    },
+    /** requireAdmin is requireUser, then a 403 for anyone who is not an admin */
+    requireAdmin() {
+      if (!ctx.user) ctx.redirect(`/login?next=${encodeURIComponent(ctx.request.url)}`)
+      if (!policy.isAdmin(ctx.user)) throw new HttpError(403, 'Only admins may see this page.')
       return ctx.user
     },
     /** invalid answers a form with 422 (or the 429 of a limit already set) and the errors to show next to its fields */

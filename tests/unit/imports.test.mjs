@@ -1,14 +1,15 @@
 // Imports point one way: pages -> chat/accounts/realtime -> runtime. The page runtime is a
 // framework and imports nothing of the application it serves (the entry configures it); the
-// domain never imports web/, the helpers the entry hands to pages and templates.
+// domain never imports web/, the helpers the entry hands to pages and templates. The site's
+// settings (site/), which chat and accounts read, import only the runtime.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from '../helpers/server.mjs'
 
-const DOMAIN = ['runtime', 'realtime', 'accounts', 'chat']
-const LAYERS = { runtime: [], realtime: DOMAIN, accounts: DOMAIN, chat: DOMAIN }
+const DOMAIN = ['runtime', 'realtime', 'accounts', 'chat', 'site']
+const LAYERS = { runtime: [], site: ['runtime'], realtime: DOMAIN, accounts: DOMAIN, chat: DOMAIN }
 
 function importsOf(dir) {
   const out = []

@@ -2,5 +2,5 @@
 // someone signed in, it is sent with Cache-Control: private, no-store (src/runtime/headers.ts).
 module.exports = (ctx) => {
   const user = ctx.requireUser()
-  return { moderatedRoomIds: ctx.policy.moderatedRoomIds(user.id) }
+  return { moderatedRoomIds: ctx.policy.moderatedRoomIds(user.id), deletesEverywhere: ctx.policy.isAdmin(user) }
 }

@@ -3,7 +3,7 @@
 // another keeps closed.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServerWithSuperuser, api, roomIdOf } from '../../helpers/admin.mjs'
+import { startServerWithSuperuser, api, roomIdOf, userIdOf } from '../../helpers/admin.mjs'
 import { Visitor, signUp, createRoom, postMessage, apiToken } from '../../helpers/browserless.mjs'
 
 // A fixture page that asks the policy itself, for whoever is signed in (or a guest).
@@ -20,8 +20,11 @@ const rooms = {}
 
 before(async () => {
   server = await startServerWithSuperuser({ extraPages: { 'test-policy/[slug].ejs': ASK } })
-  const [owner, member, outsider, removed] = await Promise.all(Array.from({ length: 4 }, () => signUp(server)))
-  Object.assign(people, { owner, member, outsider, removed, guest: new Visitor(server) })
+  const [owner, member, outsider, removed, admin] = await Promise.all(Array.from({ length: 5 }, () => signUp(server)))
+  Object.assign(people, { owner, member, outsider, removed, admin, guest: new Visitor(server) })
+  // an admin who is in neither room: what being an admin alone gives
+  const adminId = await userIdOf(admin)
+  assert.equal((await api(server, 'PATCH', `/api/collections/users/records/${adminId}`, { token: server.superuserToken, body: { role: 'admin' } })).status, 200)
   for (const kind of ['public', 'private']) {
     const slug = await createRoom(owner, { kind })
     for (const who of [member, removed]) {
@@ -65,7 +68,7 @@ async function restAnswers(who, room) {
 }
 
 for (const kind of ['public', 'private']) {
-  for (const role of ['guest', 'outsider', 'removed', 'member', 'owner']) {
+  for (const role of ['guest', 'outsider', 'removed', 'member', 'owner', 'admin']) {
     test(`${role} in a ${kind} room: the REST API and the pages answer as the policy does`, async () => {
       const who = people[role]
       const room = rooms[kind]
@@ -98,15 +101,16 @@ for (const kind of ['public', 'private']) {
         removed: { read: kind === 'public', post: false },
         member: { read: true, post: true },
         owner: { read: true, post: true },
+        admin: { read: kind === 'public', post: false },
       }[role]
       assert.deepEqual({ read: policy.read, post: policy.post }, expected)
       assert.equal(policy.manage, role === 'owner')
       assert.equal(policy.leave, role === 'member')
-      assert.equal(policy.join, kind === 'public' && (role === 'outsider' || role === 'removed'))
+      assert.equal(policy.join, kind === 'public' && (role === 'outsider' || role === 'removed' || role === 'admin'))
       assert.equal(policy.react, role === 'member' || role === 'owner')
       assert.equal(policy.downvote, role === 'member', 'never on one\'s own message (the owner wrote it)')
-      assert.equal(policy.moderate, role === 'owner')
-      assert.equal(policy.readModeration, policy.react)
+      assert.equal(policy.moderate, role === 'owner' || (role === 'admin' && kind === 'public'), 'admins moderate the rooms they may read')
+      assert.equal(policy.readModeration, policy.react || policy.moderate)
     })
   }
 }

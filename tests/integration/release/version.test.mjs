@@ -29,7 +29,7 @@ test('the JS hooks see the version the binary was linked with', async () => {
   assert.match(res.text, new RegExp(`Hearth ${version.replace(/\./g, '\\.')} on PocketBase v0\\.39\\.11`))
 })
 
-test('people do not see the version in the footer (it is for admins, and there are none yet)', async () => {
+test('people who are not admins do not see the version in the footer (admins do: accounts/first-run.test.mjs)', async () => {
   const alice = await signUp(server)
   const page = await alice.get('/rooms/lobby')
   assert.equal(page.status, 200)

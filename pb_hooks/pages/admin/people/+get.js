@@ -1,0 +1,4 @@
+module.exports = (ctx) => {
+  ctx.requireAdmin()
+  return { people: ctx.disabling.people() }
+}
