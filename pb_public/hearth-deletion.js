@@ -11,22 +11,7 @@
   var confirmed = new WeakSet() // delete forms whose next submit is the confirmed one
 
   function theDialog() {
-    if (dialog) return dialog
-    dialog = document.createElement('dialog')
-    dialog.className = 'confirm-deletion'
-    dialog.setAttribute('aria-labelledby', 'confirm-deletion-title')
-    dialog.setAttribute('aria-describedby', 'confirm-deletion-body confirm-deletion-note')
-    dialog.innerHTML =
-      '<form method="dialog">' +
-      '<h2 id="confirm-deletion-title">Delete this message?</h2>' +
-      '<blockquote class="body" id="confirm-deletion-body"></blockquote>' +
-      '<p class="muted" id="confirm-deletion-note">It is removed for everyone in the room.</p>' +
-      '<p class="dialog-actions">' +
-      '<button value="keep" class="secondary" autofocus>Keep it</button> ' +
-      '<button value="delete" class="danger">Delete</button>' +
-      '</p></form>'
-    dialog.addEventListener('close', decided)
-    document.body.appendChild(dialog)
+    if (!dialog && (dialog = document.getElementById('confirm-deletion'))) dialog.addEventListener('close', decided)
     return dialog
   }
 
@@ -34,6 +19,7 @@
     var message = form.closest('.message')
     if (!message) return
     var d = theDialog()
+    if (!d) return form.submit() // (a page without the dialog: the confirmation page asks)
     var body = message.querySelector('.body')
     var quote = d.querySelector('blockquote')
     quote.replaceChildren.apply(quote, body ? Array.prototype.slice.call(body.cloneNode(true).childNodes) : [])

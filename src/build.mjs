@@ -34,7 +34,7 @@ copyFileSync(`${root}node_modules/htmx.org/dist/htmx.min.js`, `${root}pb_public/
 // Hearth's browser scripts stay readable in pb_public/; pages load one minified file of them all
 // (build output, pb_public/min/), in the order they listen in: their comments were half of what
 // every page sent, and gzip does better on one file than on seven (7.5 KB against 9.1).
-const PAGE_SCRIPTS = ['hearth.js', 'hearth-timeline.js', 'hearth-room.js', 'hearth-deletion.js', 'hearth-realtime.js', 'hearth-composer.js', 'hearth-unread.js']
+const PAGE_SCRIPTS = ['hearth.js', 'hearth-timeline.js', 'hearth-room.js', 'hearth-deletion.js', 'hearth-actions.js', 'hearth-realtime.js', 'hearth-composer.js', 'hearth-unread.js']
 // loaded by a page's script when needed (hearth-composer.js loads the name completion at the first @)
 const LATER_SCRIPTS = ['hearth-mentions.js']
 const unlisted = readdirSync(`${root}pb_public`).filter((f) => /^hearth.*\.js$/.test(f) && !PAGE_SCRIPTS.includes(f) && !LATER_SCRIPTS.includes(f))

@@ -196,8 +196,8 @@ export function person(ctx: Ctx) {
 
 /**
  * toggleReaction gives or takes back one's reaction: 303 back to the message; htmx gets the
- * message's new fragment (the one everyone gets). A refusal under htmx leaves the message as it
- * is; without htmx a reader of a public room is asked to join first.
+ * message's new fragment (the one everyone gets). Without htmx a reader of a public room is asked
+ * to join first.
  */
 export function toggleReaction(ctx: Ctx) {
   const { room, record } = rooms.openRoom(ctx.requireUser(), ctx.params.slug)
@@ -205,12 +205,8 @@ export function toggleReaction(ctx: Ctx) {
   try {
     reactions.toggle(ctx.user as any, record, found, ctx.form.emoji || '')
   } catch (err) {
-    if (!(err instanceof HttpError)) throw err
-    if (ctx.request.isHtmx) {
-      ctx.response.status(err.status)
-      return { room, fragment: fragments.current(found.id) }
-    }
-    if (err.status !== 403 || room.role) throw err
+    // (under htmx the error's own fragment says why; pb_public/hearth-actions.js keeps the message)
+    if (!(err instanceof HttpError) || ctx.request.isHtmx || err.status !== 403 || room.role) throw err
     ctx.response.status(403)
     return { room, joinFirst: err.message }
   }
