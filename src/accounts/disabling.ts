@@ -1,8 +1,9 @@
 // Admins disable accounts: a disabled person's sessions and API tokens end at once, their live
 // connections close, and they cannot log in again until an admin enables the account.
 import { HttpError } from '../runtime/context'
-import { findUserByUsername, DISABLED } from './users'
+import { DISABLED } from './users'
 import { endAllSessions } from './session'
+import { changeAccount } from './standing'
 
 export { DISABLED }
 
@@ -27,11 +28,19 @@ export function people(): Person[] {
 
 /** setDisabled disables or enables the account; an admin cannot disable their own. */
 export function setDisabled(adminId: string, username: string, disabled: boolean): void {
-  const record = findUserByUsername(username)
-  if (!record) throw new HttpError(404, 'Nobody has that username.')
-  if (record.id === adminId && disabled) throw new HttpError(409, 'You cannot disable your own account.')
-  record.set('disabled', disabled)
-  $app.save(record)
+  const record = changeAccount(adminId, username, (tx, record) => {
+    if (record.id === adminId && disabled) throw new HttpError(409, 'You cannot disable your own account.')
+    record.set('disabled', disabled)
+    tx.save(record)
+  })
   if (disabled) endAllSessions(record.id)
 }
 
+/** setAdmin gives the account the admin role or takes it away; never one's own (a site keeps an admin). */
+export function setAdmin(adminId: string, username: string, admin: boolean): void {
+  changeAccount(adminId, username, (tx, record) => {
+    if (record.id === adminId && !admin) throw new HttpError(409, 'You cannot stop being an admin yourself: another admin can do it.')
+    record.set('role', admin ? 'admin' : '')
+    tx.save(record)
+  })
+}

@@ -73,7 +73,7 @@ export const mayModerate = (s: Standing): boolean => s.role === 'owner' || (!!s.
 /** mayReadModeration: the room's moderation log, for its members and its moderators. */
 export const mayReadModeration = (s: Standing): boolean => s.role !== '' || mayModerate(s)
 
-/** isAdmin: one of Hearth's admins (users.role, set on first run or by a superuser). */
+/** isAdmin: one of Hearth's admins (users.role: set on first run, by another admin or by a superuser). */
 export const isAdmin = (user: { role?: string } | null): boolean => user?.role === 'admin'
 
 /** maySeeRelease: the Hearth release in the page footer (_private/release-footer.ejs). */

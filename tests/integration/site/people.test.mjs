@@ -58,3 +58,48 @@ test('only admins disable, never from another site, and an admin cannot disable 
   assert.equal((await admin.post('/admin/people/nobody_here/disabled', { disabled: 'true' })).status, 404)
   assert.equal((await admin.get('/admin/people')).status, 200, 'the admin is still signed in')
 })
+
+test('an admin makes another person an admin, who then may act as one at once; and takes it back', async () => {
+  const dana = await signUp(server)
+  assert.equal((await dana.get('/admin/settings')).status, 403)
+  const people = await admin.get('/admin/people')
+  assert.match(people.text, new RegExp(`action="/admin/people/${dana.username}/admin"`))
+  assert.doesNotMatch(people.text, new RegExp(`action="/admin/people/${admin.username}/(admin|disabled)"`), 'no buttons against oneself')
+  const made = await admin.post(`/admin/people/${dana.username}/admin`, { admin: 'true' })
+  assert.equal(made.status, 303)
+  assert.equal(made.location, '/admin/people')
+  assert.equal((await dana.get('/admin/settings')).status, 200, 'her open session is an admin now')
+  assert.match((await admin.get('/admin/people')).text, new RegExp(`@${dana.username}, admin`))
+
+  assert.equal((await admin.post(`/admin/people/${dana.username}/admin`, { admin: 'false' })).status, 303)
+  assert.equal((await dana.get('/admin/settings')).status, 403, 'and not any more, at her next request')
+})
+
+test('only admins change roles, never from another site, and nobody stops being an admin by themselves', async () => {
+  const [erin, fay] = await Promise.all([signUp(server), signUp(server)])
+  assert.equal((await erin.post(`/admin/people/${erin.username}/admin`, { admin: 'true' })).status, 403)
+  assert.equal((await erin.post(`/admin/people/${fay.username}/admin`, { admin: 'true' })).status, 403)
+  assert.equal((await admin.post(`/admin/people/${fay.username}/admin`, { admin: 'true' }, { origin: 'https://evil.example' })).status, 403)
+  assert.equal((await fay.get('/admin/people')).status, 403)
+  const own = await admin.post(`/admin/people/${admin.username}/admin`, { admin: 'false' })
+  assert.equal(own.status, 409)
+  assert.match(own.text, /another admin can do it/)
+  assert.equal((await admin.post('/admin/people/nobody_here/admin', { admin: 'true' })).status, 404)
+  assert.equal((await admin.get('/admin/people')).status, 200, 'still an admin')
+})
+
+test('two admins removing or disabling each other at the same moment: one of them stays an enabled admin', async () => {
+  for (let round = 0; round < 10; round++) {
+    const [a, b] = await Promise.all([signUp(server), signUp(server)])
+    for (const v of [a, b]) assert.equal((await admin.post(`/admin/people/${v.username}/admin`, { admin: 'true' })).status, 303)
+    const both = round % 2
+      ? [a.post(`/admin/people/${b.username}/admin`, { admin: 'false' }), b.post(`/admin/people/${a.username}/admin`, { admin: 'false' })]
+      : [a.post(`/admin/people/${b.username}/disabled`, { disabled: 'true' }), b.post(`/admin/people/${a.username}/disabled`, { disabled: 'true' })]
+    // the loser is refused (403), or finds its session already ended by the winner (to the log-in page)
+    const answers = (await Promise.all(both)).map((r) => (r.status === 303 ? r.location.replace(/\?.*/, '') : r.status))
+    assert.deepEqual(answers.filter((x) => x === '/admin/people').length, 1, `round ${round}: one change wins (${answers})`)
+    assert.ok(answers.every((x) => [403, '/admin/people', '/login'].includes(x)), `round ${round}: ${answers}`)
+    const standing = await Promise.all([a, b].map(async (v) => (await v.get('/admin/settings')).status))
+    assert.deepEqual(standing.filter((s) => s === 200).length, 1, `round ${round}: exactly one of them is still an admin (${standing})`)
+  }
+})

@@ -1,4 +1,4 @@
 module.exports = (ctx) => {
-  ctx.requireAdmin()
-  return { people: ctx.disabling.people() }
+  const admin = ctx.requireAdmin()
+  return { people: ctx.disabling.people(), me: admin.id }
 }
