@@ -1,11 +1,11 @@
 // axe-core finds nothing on any page Hearth serves: signed out and in, as a member, an owner and a
 // public reader, with form errors shown, in the system's light and dark schemes, on a desktop and
 // on a phone (with the rooms menu open).
-import { test, before, after } from 'node:test'
+import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { signUp, createRoom, postMessage, uniqueText } from '../tests/helpers/browserless.mjs'
-import { withBrowser, openPerson, logInInBrowser, composer, sendComposer, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { openPerson, logInInBrowser, composer, sendComposer, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 import { accessibilityAudit } from './helpers/axe.mjs'
 
 const DESKTOP = { width: 1280, height: 800 }
@@ -19,22 +19,15 @@ const LOOKS = [
 // Chromium logs the 4xx answers these pages are meant to give, and the post whose connection the test drops
 const EXPECTED = [/Failed to load resource/, /htmx:error: Failed to fetch/]
 
-let server
-let browser
+const { server, browser } = await openSite({ env: { HEARTH_LIMIT_SIGNUPS: '50/3600', HEARTH_LIMIT_POSTS: '1000/60' } })
 let owner
 let square // a public room of the owner's, with more than a page of messages
 let ownersMessage
 before(async () => {
-  ;[server, browser] = await withBrowser(startServer({ env: { HEARTH_LIMIT_SIGNUPS: '50/3600', HEARTH_LIMIT_POSTS: '1000/60' } }))
   owner = await signUp(server)
   square = await createRoom(owner, { kind: 'public' })
   for (let i = 1; i <= 55; i++) ownersMessage = await postMessage(owner, square, `message ${i} with a [link](https://example.com/${i}) and \`code\``)
 })
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
-
 
 for (const look of LOOKS) {
   test(`axe finds no violations on any page (${look.name})`, async () => {

@@ -1,22 +1,14 @@
 // The first run and the admin's settings in a real browser, with the keyboard only (Tab, arrows,
 // typing and Enter), and axe-core clean on every state: the first-run page, its errors, the
 // settings, their errors and the invite links.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { uniqueName, PASSWORD } from '../tests/helpers/browserless.mjs'
-import { withBrowser, openPerson, problemsExcept } from './helpers/browser.mjs'
+import { openPerson, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 import { accessibilityAudit } from './helpers/axe.mjs'
 
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer())
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite()
 
 /** tabTo presses Tab until the element with this id has the focus (at most 30 times). */
 async function tabTo(page, id) {

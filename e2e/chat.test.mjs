@@ -1,11 +1,9 @@
 // Hearth in a real browser: signing up, rooms, posting, editing, deleting, bad input and logging
 // out, with JavaScript on (htmx) and off (plain HTML forms and 303 redirects).
-import { test, before, after } from 'node:test'
+import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { signUp, postMessage, uniqueName } from '../tests/helpers/browserless.mjs'
 import {
-  withBrowser,
   openPerson,
   signUpInBrowser,
   logInInBrowser,
@@ -23,21 +21,13 @@ import {
   markPage,
   deleteInBrowser,
 } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
-let server
-let browser
+const { server, browser, people } = await openSite()
 let other // a second person, without a browser, who posts where the browser's person reads
-const people = []
 
 before(async () => {
-  ;[server, browser] = await withBrowser(startServer())
   other = await signUp(server, uniqueName('other'))
-})
-
-after(async () => {
-  for (const p of people) await p.close().catch(() => {})
-  await browser?.close()
-  await server?.stop()
 })
 
 async function person(options) {

@@ -4,22 +4,14 @@
 // and the server down. Every message arrives once and in order, and nothing typed is lost; without
 // JavaScript the post limit shows the room again with the text kept. (e2e/composer.test.mjs has the
 // slow post, the dropped connection and the 500 made up by the test.)
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { Visitor, signUp, createRoom, postMessage, uniqueText, PASSWORD } from '../tests/helpers/browserless.mjs'
-import { withBrowser, openPerson, logInInBrowser, composer, messageByText, sendComposer, problemsExcept } from './helpers/browser.mjs'
+import { openPerson, logInInBrowser, composer, messageByText, sendComposer, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
 const POSTS_PER_MINUTE = 4
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer({ env: { HEARTH_LIMIT_POSTS: `${POSTS_PER_MINUTE}/60` } }))
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite({ env: { HEARTH_LIMIT_POSTS: `${POSTS_PER_MINUTE}/60` } })
 
 // Chromium logs each refused or failed request; these are the ones the tests cause on purpose
 const EXPECTED = [/Failed to load resource/, /htmx:error: Failed to fetch/, /net::ERR_CONNECTION_REFUSED/]

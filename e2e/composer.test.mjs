@@ -1,21 +1,13 @@
 // The composer as people use it with JavaScript: Enter sends, Shift+Enter starts a new line, the
 // cursor stays in the box for the next message, and nothing typed is lost on a slow or failing
 // link: keys typed while a post is on its way, a second Send, a refusal, a reload.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { signUp, createRoom } from '../tests/helpers/browserless.mjs'
-import { withBrowser, signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer())
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite()
 
 test('Enter sends, Shift+Enter adds a line, and the composer keeps the focus', async () => {
   const person = await signedInPerson(browser, server)

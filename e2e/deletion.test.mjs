@@ -3,12 +3,10 @@
 // htmx), never window.confirm; without JavaScript on the confirmation page.
 //
 // HEARTH_E2E_SHOTS=<folder> saves screenshots of the dialog there, to look at.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { signUp, createRoom, postMessage, uniqueText } from '../tests/helpers/browserless.mjs'
 import {
-  withBrowser,
   openPerson,
   logInInBrowser,
   messageItem,
@@ -17,16 +15,9 @@ import {
   problemsExcept,
   pathOf,
 } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer({ env: { HEARTH_LIMIT_POSTS: '1000/60', HEARTH_LIMIT_SIGNUPS: '100/3600' } }))
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite({ env: { HEARTH_LIMIT_POSTS: '1000/60', HEARTH_LIMIT_SIGNUPS: '100/3600' } })
 
 /** a person in a room of their own with two messages, in a browser with or without JavaScript */
 async function personWithMessages(javaScript) {

@@ -1,20 +1,12 @@
 // Direct messages and typing between two browsers: "Message" on a member opens the conversation,
 // both talk in it live and see each other typing; without JavaScript the same conversation opens
 // and works through plain forms.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
-import { withBrowser, signedInPerson, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { signedInPerson, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer())
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite()
 
 async function messageFromMembers(person, other) {
   const { page } = person

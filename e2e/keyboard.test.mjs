@@ -3,24 +3,16 @@
 // the edit with Escape, reach a message's actions with as many Tab stops per message as actions
 // (none for a timestamp), and use the skip link where the box is not focused for you (a narrow
 // window, the rooms in a menu). Every element the keyboard reaches shows that it has the focus.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { signUp, createRoom, postMessage, uniqueText, PASSWORD } from '../tests/helpers/browserless.mjs'
-import { withBrowser, openPerson, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { openPerson, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
 const DESKTOP = { width: 1280, height: 800 }
 const NARROW = { width: 700, height: 800 }
 
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer())
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite()
 
 /**
  * focused describes the element that has the focus, and whether a person can see that it has it:

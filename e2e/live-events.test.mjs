@@ -1,12 +1,10 @@
 // The seam between the realtime transport (pb_public/hearth-realtime.js) and the room
 // (pb_public/hearth-room.js): the transport dispatches one hearth:event per room event on the
 // topic's element, in position order, caught up or live, and any page element can listen to it.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { postMessage, logIn, uniqueName } from '../tests/helpers/browserless.mjs'
 import {
-  withBrowser,
   signedInPerson,
   createRoomInBrowser,
   composer,
@@ -15,16 +13,9 @@ import {
   messageByText,
   problemsExcept,
 } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer())
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite()
 
 /** A signed-in person in a room of their own whose tab records what the transport dispatches. */
 async function personInRoom() {

@@ -1,23 +1,13 @@
 // Mentions in Chromium: a message that mentions someone is highlighted for that person alone (by
 // their /me/style.css over the same fragment everyone gets), with JavaScript on and off; and the
 // composer completes names from the keyboard without losing what was typed.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { signUp, createRoom, uniqueName } from '../tests/helpers/browserless.mjs'
-import { withBrowser, signedInPerson, createRoomInBrowser, postInBrowser, composer, messageItem, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { signedInPerson, createRoomInBrowser, postInBrowser, composer, messageItem, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
-let server
-let browser
-const people = []
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer({ env: { HEARTH_LIMIT_SIGNUPS: '50/3600' } }))
-})
-after(async () => {
-  for (const p of people) await p.close().catch(() => {})
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser, people } = await openSite({ env: { HEARTH_LIMIT_SIGNUPS: '50/3600' } })
 
 async function person(options) {
   const p = await signedInPerson(browser, server, options)

@@ -3,22 +3,14 @@
 // is down. The message stays as it was, nothing of an error page takes its place, and the reason
 // shows beside it; the action works again once the cause is gone. (The composer's refusals are in
 // e2e/composer-refusals.test.mjs.)
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { signUp, createRoom, postMessage, uniqueText } from '../tests/helpers/browserless.mjs'
-import { withBrowser, openPerson, logInInBrowser, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { openPerson, logInInBrowser, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
 const REACTIONS_PER_MINUTE = 2
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer({ env: { HEARTH_LIMIT_REACTIONS: `${REACTIONS_PER_MINUTE}/60` } }))
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite({ env: { HEARTH_LIMIT_REACTIONS: `${REACTIONS_PER_MINUTE}/60` } })
 
 // Chromium logs each refused or failed request; these are the ones the tests cause on purpose
 const EXPECTED = [/Failed to load resource/, /htmx:error: Failed to fetch/, /net::ERR_CONNECTION_REFUSED/]

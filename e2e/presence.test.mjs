@@ -1,20 +1,12 @@
 // Presence between two browsers: "Here now" in the room header names who has the room open,
 // updated live when someone arrives or closes the tab, on one line that never moves the page
 // (a phone included); without JavaScript the page shows it as it was when rendered.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
-import { withBrowser, openPerson, signUpInBrowser, createRoomInBrowser, problemsExcept } from './helpers/browser.mjs'
+import { openPerson, signUpInBrowser, createRoomInBrowser, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer())
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite()
 
 async function personNamed(name, options = {}) {
   const person = await openPerson(browser, server, options)

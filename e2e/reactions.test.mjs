@@ -2,11 +2,9 @@
 // reaction arrive live (mine marked by /me/style.css); five people downvote a message while a
 // sixth watches it collapse to "Hidden by the community" without a reload; and the same with
 // JavaScript off, as plain forms and 303s.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import {
-  withBrowser,
   openPerson,
   signUpInBrowser,
   createRoomInBrowser,
@@ -16,21 +14,11 @@ import {
   markPage,
   problemsExcept,
 } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
 const WAIT = 15_000
 
-let server
-let browser
-const people = []
-
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer({ env: { HEARTH_LIMIT_SIGNUPS: '100/3600' } }))
-})
-after(async () => {
-  for (const p of people) await p.close().catch(() => {})
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser, people } = await openSite({ env: { HEARTH_LIMIT_SIGNUPS: '100/3600' } })
 
 async function person({ javaScript = true } = {}) {
   const p = await openPerson(browser, server, { javaScript, timeout: WAIT })

@@ -4,10 +4,8 @@
 // history; a longer outage shows "offline" and holds Send until the connection is back.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { postMessage, logIn as logInAs, uniqueName, nonce } from '../tests/helpers/browserless.mjs'
 import {
-  withBrowser,
   openPerson,
   signUpInBrowser,
   createRoomInBrowser,
@@ -21,29 +19,22 @@ import {
   markPage,
   deleteInBrowser,
 } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
 const WAIT = 15_000 // every wait for something the server or the other tab does
 const RECONNECT = 30_000 // a tab back to live after an outage (EventSource retries, then backs off)
 
-let server
-let browser
+const { server, browser, people } = await openSite({ env: { HEARTH_LIMIT_SIGNUPS: '100/3600', HEARTH_LIMIT_POSTS: '1000/60' } })
 let alice // posts, edits and deletes
 let bob // reads along in another context
-const people = []
 const timings = {}
 
 before(async () => {
-  ;[server, browser] = await withBrowser(
-    startServer({ env: { HEARTH_LIMIT_SIGNUPS: '100/3600', HEARTH_LIMIT_POSTS: '1000/60' } }),
-  )
   alice = await livePerson()
   bob = await livePerson()
 })
 
 after(async () => {
-  for (const p of people) await p.close().catch(() => {})
-  await browser?.close()
-  await server?.stop()
   if (Object.keys(timings).length) console.log('# realtime timings (ms):', JSON.stringify(timings))
 })
 

@@ -4,25 +4,17 @@
 // phone), and the system's dark setting is followed.
 //
 // HEARTH_E2E_SHOTS=<folder> saves a screenshot of each layout there, to look at.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { startServer } from '../tests/helpers/server.mjs'
 import { Visitor, postMessage, signUp, PASSWORD, uniqueName } from '../tests/helpers/browserless.mjs'
-import { withBrowser, signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
 const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
 
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer({ env: { HEARTH_LIMIT_POSTS: '1000/60' } }))
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite({ env: { HEARTH_LIMIT_POSTS: '1000/60' } })
 
 async function shot(page, name) {
   if (process.env.HEARTH_E2E_SHOTS) await page.screenshot({ path: join(process.env.HEARTH_E2E_SHOTS, `${name}.png`) })

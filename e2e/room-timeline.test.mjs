@@ -4,14 +4,12 @@
 // ones come in above.
 //
 // HEARTH_E2E_SHOTS=<folder> saves screenshots (desktop, phone, dark) there, to look at.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { startServer } from '../tests/helpers/server.mjs'
 import { signUp, createRoom, postMessage, uniqueText } from '../tests/helpers/browserless.mjs'
 import { BACKDATE_PAGES, backdate } from '../tests/helpers/backdate.mjs'
 import {
-  withBrowser,
   openPerson,
   logInInBrowser,
   postInBrowser,
@@ -20,21 +18,14 @@ import {
   deleteInBrowser,
   problemsExcept,
 } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
 const WAIT = 15_000
 
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer({
+const { server, browser } = await openSite({
     extraPages: BACKDATE_PAGES,
     env: { HEARTH_LIMIT_POSTS: '1000/60', HEARTH_LIMIT_SIGNUPS: '100/3600' },
-  }))
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+  })
 
 async function shot(page, name) {
   if (process.env.HEARTH_E2E_SHOTS) await page.screenshot({ path: join(process.env.HEARTH_E2E_SHOTS, `${name}.png`) })

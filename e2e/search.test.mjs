@@ -1,20 +1,12 @@
 // Search as people use it: the box in the header finds a message from weeks of history and opens the
 // room around it, the message highlighted and in view; the same without JavaScript.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { Visitor, postMessage, PASSWORD } from '../tests/helpers/browserless.mjs'
-import { withBrowser, signedInPerson, createRoomInBrowser, problemsExcept } from './helpers/browser.mjs'
+import { signedInPerson, createRoomInBrowser, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer({ env: { HEARTH_LIMIT_POSTS: '1000/60' } }))
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite({ env: { HEARTH_LIMIT_POSTS: '1000/60' } })
 
 /** whether the element is wholly inside the window */
 async function inWindow(page, locator) {

@@ -1,21 +1,13 @@
 // Unread in Chromium: the counts beside my rooms move live while I am in another room, opening the
 // room starts at its "New messages" line, a hidden tab's title counts what came, and without
 // JavaScript the counts and the line are there on every page.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { Visitor, postMessage, signUp, PASSWORD } from '../tests/helpers/browserless.mjs'
-import { withBrowser, signedInPerson, problemsExcept } from './helpers/browser.mjs'
+import { signedInPerson, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer({ env: { HEARTH_LIMIT_POSTS: '1000/60' } }))
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite({ env: { HEARTH_LIMIT_POSTS: '1000/60' } })
 
 /** Ben in the browser, and Ana (over HTTP) owning a private room with Ben in it */
 async function benAndAna({ javaScript = true } = {}) {
