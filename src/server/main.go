@@ -49,9 +49,13 @@ func main() {
 
 	// every default path is beside the executable, so an unpacked release serves with `./hearth serve`
 	dir := releaseDir()
+	// the memory the process may use (its cgroup's limit or the machine's): the pool, the heap
+	// floor and SQLite's page cache follow it, so Hearth fits a small machine
+	memory := memlimit.Read()
+	cacheKiB := sqliteCacheKiB(memory.Bytes)
 	// SQLite's checkpoints run in the background instead of inside every 78th post (see checkpoint)
 	app := pocketbase.NewWithConfig(pocketbase.Config{
-		DBConnect:      checkpoint.Connect,
+		DBConnect:      checkpoint.ConnectWithCache(cacheKiB),
 		DefaultDataDir: filepath.Join(dir, "pb_data"),
 	})
 	app.RootCmd.Version = versionLine()
@@ -70,9 +74,6 @@ func main() {
 	flags := app.RootCmd.PersistentFlags()
 	hooksDir := flags.String("hooksDir", filepath.Join(dir, "pb_hooks"), "the directory with the JS app hooks")
 	hooksWatch := flags.Bool("hooksWatch", false, "restart the app when a pb_hooks file changes")
-	// the memory the process may use (its cgroup's limit or the machine's): the pool and the heap
-	// floor follow it, so Hearth fits a small machine
-	memory := memlimit.Read()
 	hooksPool := flags.Int("hooksPool", defaultHooksPool(memory.Bytes), "the number of pooled JS runtimes for hook handlers")
 	migrationsDir := flags.String("migrationsDir", filepath.Join(dir, "pb_migrations"), "the directory with the JS migrations")
 	publicDir := flags.String("publicDir", filepath.Join(dir, "pb_public"), "the directory to serve static files from")
@@ -121,7 +122,7 @@ func main() {
 	// ... and its events reach the relay right after the commit (see relay/committed.go)
 	rel.PublishCommitted("messages", "memberships", "reactions")
 
-	// HEARTH_GC_HEAP_MB (default an eighth of the memory the process may use, at most 192; 0 = off;
+	// HEARTH_GC_HEAP_MB (default a twentieth of the memory the process may use, at most 192; 0 = off;
 	// an explicit GOGC also turns it off): the heap may grow to that size before Go collects, so
 	// collections stop landing on every few posts. Under a cgroup limit (a container, systemd's
 	// MemoryMax) Go's soft limit is set to three quarters of it, unless GOMEMLIMIT is set.
@@ -136,7 +137,7 @@ func main() {
 		debug.SetMemoryLimit(int64(soft))
 	}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		log.Print(memorySummary(memory, floor, soft, *hooksPool))
+		log.Print(memorySummary(memory, floor, soft, *hooksPool, cacheKiB))
 		return e.Next()
 	})
 

@@ -29,8 +29,29 @@ func defaultHooksPool(limit uint64) int {
 	return max(least, min(most, int(limit>>20)/poolMB))
 }
 
+// pocketBaseCacheKiB is SQLite's page cache per connection in PocketBase's own settings.
+const pocketBaseCacheKiB = 32000
+
+// sqliteCacheKiB is SQLite's page cache per connection for the memory the process may use: a
+// sixty-fourth of it below 2 GB (8 MB on a 512 MB VPS), else PocketBase's 32 MB (0: keep it).
+//
+// Why: each of up to 15 idle connections per database keeps a cache that fills as it reads; a small
+// database never fills them, but with PocketBase's 32 MB a database of a few hundred MB could take
+// more than a 512 MB machine has (fifteen full caches: 480 MB). A sixty-fourth bounds those
+// fifteen to under a quarter of the limit.
+func sqliteCacheKiB(limit uint64) int {
+	if limit == 0 {
+		return 0
+	}
+	kib := int(limit>>10) / 64
+	if kib >= pocketBaseCacheKiB {
+		return 0
+	}
+	return kib
+}
+
 // memorySummary is the line Hearth logs on start: what it may use and what follows from it.
-func memorySummary(memory memlimit.Limit, floor, soft uint64, pool int) string {
+func memorySummary(memory memlimit.Limit, floor, soft uint64, pool, cacheKiB int) string {
 	source := "physical memory"
 	if memory.Cgroup {
 		source = "cgroup limit"
@@ -44,5 +65,9 @@ func memorySummary(memory memlimit.Limit, floor, soft uint64, pool int) string {
 	if soft > 0 {
 		line += fmt.Sprintf(", Go soft limit %d MB", soft>>20)
 	}
-	return line + fmt.Sprintf(", %d pooled JS runtimes", pool)
+	line += fmt.Sprintf(", %d pooled JS runtimes", pool)
+	if cacheKiB > 0 {
+		line += fmt.Sprintf(", SQLite cache %d MB per connection", cacheKiB>>10)
+	}
+	return line
 }

@@ -39,13 +39,35 @@ func TestMemorySummary(t *testing.T) {
 		soft   uint64
 		want   string
 	}{
-		{"a 512 MB cgroup", memlimit.Limit{Bytes: 512 * mb, Cgroup: true}, 64 * mb, 384 * mb, "Hearth dev: may use 512 MB (cgroup limit); heap floor 64 MB, Go soft limit 384 MB, 8 pooled JS runtimes"},
+		{"a 512 MB cgroup", memlimit.Limit{Bytes: 512 * mb, Cgroup: true}, 512 * mb / 20, 384 * mb, "Hearth dev: may use 512 MB (cgroup limit); heap floor 25 MB, Go soft limit 384 MB, 8 pooled JS runtimes, SQLite cache 8 MB per connection"},
 		{"the machine, floor off", memlimit.Limit{Bytes: 2048 * mb}, 0, 0, "Hearth dev: may use 2048 MB (physical memory); no heap floor, 8 pooled JS runtimes"},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
-			if got := memorySummary(s.memory, s.floor, s.soft, 8); got != s.want {
+			if got := memorySummary(s.memory, s.floor, s.soft, 8, sqliteCacheKiB(s.memory.Bytes)); got != s.want {
 				t.Fatalf("memorySummary = %q, want %q", got, s.want)
+			}
+		})
+	}
+}
+
+func TestSQLiteCacheKiB(t *testing.T) {
+	const mb = 1 << 20
+	scenarios := []struct {
+		name  string
+		limit uint64
+		want  int
+	}{
+		{"unknown: PocketBase's", 0, 0},
+		{"plenty: PocketBase's", 24 << 30, 0},
+		{"2 GB: PocketBase's (32 MB)", 2048 * mb, 0},
+		{"1 GB: 16 MB", 1024 * mb, 16384},
+		{"512 MB VPS: 8 MB", 512 * mb, 8192},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			if got := sqliteCacheKiB(s.limit); got != s.want {
+				t.Fatalf("sqliteCacheKiB(%d MB) = %d KiB, want %d", s.limit/mb, got, s.want)
 			}
 		})
 	}

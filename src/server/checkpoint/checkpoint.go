@@ -10,7 +10,9 @@ package checkpoint
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -31,6 +33,18 @@ const pragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=
 // Connect opens a database the way PocketBase does, with the backstop; for pocketbase.Config.
 func Connect(dbPath string) (*dbx.DB, error) {
 	return dbx.Open("sqlite", dbPath+pragmas)
+}
+
+// ConnectWithCache is Connect with SQLite's page cache per connection set to cacheKiB instead of
+// PocketBase's 32,000 KiB (0 keeps PocketBase's).
+func ConnectWithCache(cacheKiB int) func(dbPath string) (*dbx.DB, error) {
+	if cacheKiB <= 0 {
+		return Connect
+	}
+	withCache := strings.Replace(pragmas, "cache_size(-32000)", fmt.Sprintf("cache_size(-%d)", cacheKiB), 1)
+	return func(dbPath string) (*dbx.DB, error) {
+		return dbx.Open("sqlite", dbPath+withCache)
+	}
 }
 
 // Register starts the background checkpoints when the app starts serving and stops them when it

@@ -102,3 +102,22 @@ func logFrames(t *testing.T, db dbx.Builder) int {
 	}
 	return frames
 }
+
+// A smaller page cache changes that setting only.
+func TestConnectWithCache(t *testing.T) {
+	dir := t.TempDir()
+	db, err := ConnectWithCache(8192)(filepath.Join(dir, "small.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := pragma(t, db, "cache_size"); got != "-8192" {
+		t.Errorf("cache_size %q, want -8192", got)
+	}
+	if got := pragma(t, db, "wal_autocheckpoint"); got != "20000" {
+		t.Errorf("wal_autocheckpoint %q, want the backstop 20000", got)
+	}
+	if got := pragma(t, db, "journal_mode"); got != "wal" {
+		t.Errorf("journal_mode %q, want wal", got)
+	}
+}

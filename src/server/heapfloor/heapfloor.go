@@ -31,9 +31,12 @@ import (
 // plentiful.
 const DefaultFloorMB = 192
 
-// limitShare is the part of the process's memory limit the floor may take: an eighth, so a 512 MB
-// VPS gets 64 MB and the idle process stays near that (BENCHMARKS.md, "Small machines").
-const limitShare = 8
+// limitShare is the part of the process's memory limit the floor may take: a twentieth, so a 512 MB
+// VPS gets 25 MB (above 3.75 GB the floor is DefaultFloorMB). An eighth (64 MB there) let garbage
+// spread the live heap over more spans between collections: idle after light use under a 512 MB
+// limit, 71 to 76 MiB resident with 64 MB, 63 to 65 with 32 and 63 with 24 (BENCHMARKS.md, "Small
+// machines"). With a thousand live connections the heap is past the floor anyway.
+const limitShare = 20
 
 // maxPercent only keeps the arithmetic in range for a nearly empty heap: the floor is the bound.
 const maxPercent = 100000

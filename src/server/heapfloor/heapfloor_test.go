@@ -23,7 +23,7 @@ func TestFloorFromEnv(t *testing.T) {
 		on    bool
 	}{
 		{"plenty of memory: the default", big, "", "-", DefaultFloorMB * mb, true},
-		{"a 512 MB limit: an eighth of it", vps, "", "-", 64 * mb, true},
+		{"a 512 MB limit: a twentieth of it", vps, "", "-", 512 * mb / 20, true},
 		{"nothing known: the default", memlimit.Limit{}, "", "-", DefaultFloorMB * mb, true},
 		{"operator's size wins over the limit", vps, "", "100", 100 * mb, true},
 		{"zero turns it off", big, "", "0", 0, false},
@@ -53,10 +53,10 @@ func TestFloorFor(t *testing.T) {
 		name        string
 		limit, want uint64
 	}{
-		{"256 MB", 256 * mb, 32 * mb},
-		{"512 MB VPS", 512 * mb, 64 * mb},
-		{"1 GB", 1024 * mb, 128 * mb},
-		{"1.5 GB and more: capped at the default", 1536 * mb, DefaultFloorMB * mb},
+		{"256 MB", 256 * mb, 256 * mb / 20},
+		{"512 MB VPS", 512 * mb, 512 * mb / 20},
+		{"1 GB", 1024 * mb, 1024 * mb / 20},
+		{"4 GB and more: capped at the default", 4096 * mb, DefaultFloorMB * mb},
 		{"unknown: the default", 0, DefaultFloorMB * mb},
 	}
 	for _, s := range scenarios {
