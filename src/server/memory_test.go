@@ -6,25 +6,30 @@ import (
 	"hearth/server/memlimit"
 )
 
-func TestDefaultHooksPool(t *testing.T) {
+// What follows from the memory the process may use: the JS pool and SQLite's page cache.
+func TestWhatFollowsFromMemory(t *testing.T) {
 	const mb = 1 << 20
 	scenarios := []struct {
-		name  string
-		limit uint64
-		want  int
+		name     string
+		limit    uint64
+		pool     int
+		cacheKiB int // 0: PocketBase's
 	}{
-		{"unknown: 64", 0, 64},
-		{"plenty: 64", 24 << 30, 64},
-		{"4 GB: 64", 4096 * mb, 64},
-		{"2 GB: 32", 2048 * mb, 32},
-		{"1 GB: 16", 1024 * mb, 16},
-		{"512 MB VPS: 8", 512 * mb, 8},
-		{"128 MB: never fewer than 8", 128 * mb, 8},
+		{"unknown", 0, 64, 0},
+		{"plenty", 24 << 30, 64, 0},
+		{"4 GB", 4096 * mb, 64, 0},
+		{"2 GB", 2048 * mb, 32, 0},
+		{"1 GB", 1024 * mb, 16, 16384},
+		{"512 MB VPS", 512 * mb, 8, 8192},
+		{"128 MB: never fewer than 8 runtimes", 128 * mb, 8, 2048},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
-			if got := defaultHooksPool(s.limit); got != s.want {
-				t.Fatalf("defaultHooksPool(%d MB) = %d, want %d", s.limit/mb, got, s.want)
+			if got := defaultHooksPool(s.limit); got != s.pool {
+				t.Errorf("defaultHooksPool(%d MB) = %d, want %d", s.limit/mb, got, s.pool)
+			}
+			if got := sqliteCacheKiB(s.limit); got != s.cacheKiB {
+				t.Errorf("sqliteCacheKiB(%d MB) = %d KiB, want %d", s.limit/mb, got, s.cacheKiB)
 			}
 		})
 	}
@@ -46,28 +51,6 @@ func TestMemorySummary(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) {
 			if got := memorySummary(s.memory, s.floor, s.soft, 8, sqliteCacheKiB(s.memory.Bytes)); got != s.want {
 				t.Fatalf("memorySummary = %q, want %q", got, s.want)
-			}
-		})
-	}
-}
-
-func TestSQLiteCacheKiB(t *testing.T) {
-	const mb = 1 << 20
-	scenarios := []struct {
-		name  string
-		limit uint64
-		want  int
-	}{
-		{"unknown: PocketBase's", 0, 0},
-		{"plenty: PocketBase's", 24 << 30, 0},
-		{"2 GB: PocketBase's (32 MB)", 2048 * mb, 0},
-		{"1 GB: 16 MB", 1024 * mb, 16384},
-		{"512 MB VPS: 8 MB", 512 * mb, 8192},
-	}
-	for _, s := range scenarios {
-		t.Run(s.name, func(t *testing.T) {
-			if got := sqliteCacheKiB(s.limit); got != s.want {
-				t.Fatalf("sqliteCacheKiB(%d MB) = %d KiB, want %d", s.limit/mb, got, s.want)
 			}
 		})
 	}
