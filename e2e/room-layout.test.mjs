@@ -186,6 +186,26 @@ test('on a phone nothing overflows sideways, the rooms are a menu, and what is t
   await person.close()
 })
 
+test('on the narrowest phones the header is one row that fits, and Search leads to the search page', async () => {
+  const { person, page, slug } = await personInRoomWith(3, { width: 320, height: 640 })
+  await page.goto(`/rooms/${slug}`)
+  const header = page.locator('header.site')
+  const links = header.locator('nav a')
+  const rows = new Set()
+  for (const box of await Promise.all((await links.all()).map((a) => a.boundingBox()))) rows.add(Math.round(box.y))
+  assert.equal(rows.size, 1, 'every link on one row')
+  assert.ok((await header.boundingBox()).height <= 56, 'one row high')
+  for (const a of await links.all()) assert.ok((await a.boundingBox()).height >= 44, 'each link is 44 px to tap')
+  const brand = await header.locator('a.brand').evaluate((b) => b.scrollWidth <= b.clientWidth)
+  assert.ok(brand, 'the site name is whole')
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing overflows')
+  await shot(page, 'phone-320')
+  await Promise.all([page.waitForURL('**/search'), header.getByRole('link', { name: 'Search' }).click()])
+  assert.equal(await page.getByRole('searchbox').isVisible(), true, 'the search page has its own box')
+  assert.deepEqual(problemsExcept(person), [])
+  await person.close()
+})
+
 test('dark mode follows the system setting', async () => {
   const { person, page, slug } = await personInRoomWith(8)
   await page.goto(`/rooms/${slug}`)
