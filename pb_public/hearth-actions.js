@@ -1,13 +1,29 @@
 // hearth-actions: a message's own actions (react, delete) that the server refuses, or that get no
 // answer, leave the message as it was and say why beside it. htmx 4 would otherwise swap any
 // answer in: the error page in place of the message, or a refused delete removing it from view.
+// Why a request was refused is hearthRefusal's to say, for the composer too.
 (function () {
+  // hearthRefusal is why an htmx request did not do what it asked, in a sentence, or null if it
+  // did (unless its caller knows that it did not: always)
+  window.hearthRefusal = function (ctx, always) {
+    var r = ctx.response
+    if (!r) return 'No connection.'
+    // (fetch follows the redirect a request without a session gets: a 200 that is the log-in page)
+    if (r.raw && r.raw.redirected && new URL(r.raw.url).pathname === '/login') return 'You are logged out.'
+    if (r.status < 400 && !always) return null
+    var reason = new DOMParser().parseFromString(ctx.text || '', 'text/html').querySelector('.error-message')
+    return reason ? reason.textContent : 'The server answered ' + r.status + '.'
+  }
+
   function messageOf(ctx) {
     var el = ctx.sourceElement
     return el && el.closest && !el.closest('form.composer') && el.closest('.message')
   }
 
-  function say(message, text) {
+  function say(ctx) {
+    var message = messageOf(ctx)
+    var why = message && hearthRefusal(ctx)
+    if (!why) return
     var main = message.querySelector('.message-main') || message
     var note = main.querySelector('.action-note')
     if (!note) {
@@ -16,25 +32,15 @@
       note.setAttribute('role', 'alert')
       main.appendChild(note)
     }
-    note.textContent = text
+    note.textContent = 'Not done. ' + why
+    return true
   }
 
   document.addEventListener('htmx:before:swap', function (e) {
-    var ctx = e.detail.ctx
-    var r = ctx.response
-    var message = r && messageOf(ctx)
-    if (!message) return
-    // (fetch follows the redirect a request without a session gets: a 200 that is the log-in page)
-    var loggedOut = r.raw && r.raw.redirected && new URL(r.raw.url).pathname === '/login'
-    if (r.status < 400 && !loggedOut) return
-    e.preventDefault()
-    var reason = new DOMParser().parseFromString(ctx.text || '', 'text/html').querySelector('.error-message')
-    say(message, loggedOut ? 'Not done: you are logged out.'
-      : reason ? reason.textContent : 'Not done (the server answered ' + r.status + ').')
+    if (say(e.detail.ctx)) e.preventDefault()
   })
 
   document.addEventListener('htmx:finally:request', function (e) {
-    var message = !e.detail.ctx.response && messageOf(e.detail.ctx)
-    if (message) say(message, 'Not done: no connection.')
+    if (!e.detail.ctx.response) say(e.detail.ctx)
   })
 })()

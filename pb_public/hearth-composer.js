@@ -46,15 +46,10 @@
     }
   }
 
+  // (the note and the count are the page's own, so their live regions are there from the start)
   function say(form, text) {
     var note = form.querySelector('.composer-note')
-    if (!note) {
-      note = document.createElement('p')
-      note.className = 'composer-note'
-      note.setAttribute('role', 'status')
-      note.setAttribute('aria-live', 'polite')
-      form.appendChild(note)
-    }
+    if (!note) return
     note.textContent = text
     note.hidden = !text
   }
@@ -62,15 +57,9 @@
   function count(form) {
     var b = box(form)
     var max = Number(b && b.getAttribute('data-max'))
-    if (!max) return
-    var left = max - b.value.length
     var counter = form.querySelector('.composer-count')
-    if (!counter) {
-      counter = document.createElement('span')
-      counter.className = 'composer-count'
-      counter.setAttribute('aria-live', 'polite')
-      b.insertAdjacentElement('afterend', counter)
-    }
+    if (!max || !counter) return
+    var left = max - b.value.length
     counter.hidden = left > COUNT_FROM
     counter.textContent = left >= 0 ? left + ' left' : -left + ' over the limit of ' + max
     counter.classList.toggle('over', left < 0)
@@ -96,15 +85,10 @@
     if (form.hasAttribute('data-closed')) return
     var send = form.querySelector('button[type=submit]')
     if (send) send.disabled = offline
+    // (the page's own note, so the words are the server's and the status region is there from the start)
     var note = form.querySelector('.composer-offline')
-    if (!note && !offline) return
-    if (!note) {
-      note = document.createElement('p')
-      note.className = 'composer-offline'
-      note.setAttribute('role', 'status')
-      form.appendChild(note)
-    }
-    note.textContent = offline ? 'Offline: reconnecting… Your text is kept; Send works again once the connection is back.' : ''
+    if (!note) return
+    note.textContent = offline ? note.getAttribute('data-says') : ''
     note.hidden = !offline
   }
 
@@ -160,19 +144,9 @@
       e.preventDefault()
       typed = null
       inFlight.refused = true
-      say(form, refusal(ctx.response))
+      say(form, 'Not sent. ' + hearthRefusal(ctx, true) + ' Your text is kept.')
     }
   })
-
-  // (a post without a session is sent to the log-in page, which fetch follows: a 200 that is no answer)
-  function refusal(response) {
-    var status = response && response.status
-    if (response && response.raw && response.raw.redirected && new URL(response.raw.url).pathname === '/login') {
-      return 'Not sent: you are logged out. Your text is kept here; log in again to send it.'
-    }
-    if (status === 403) return 'Not sent: you can no longer post in this room. Your text is kept.'
-    return 'Not sent (the server answered ' + status + '). Your text is kept; press Send to try again.'
-  }
 
   document.addEventListener('htmx:after:swap', function (e) {
     // (live events swap too, and may land between this request's before:swap and after:swap)
@@ -200,7 +174,7 @@
     if (!inFlight || e.detail.ctx !== inFlight.ctx) return
     var form = inFlight.form
     var response = e.detail.ctx.response
-    if (!response) say(form, 'Not sent: no connection. Your text is kept; press Send to try again.')
+    if (!response) say(form, 'Not sent. ' + hearthRefusal(e.detail.ctx) + ' Your text is kept.')
     var delivered = response && response.status < 400 && !inFlight.refused
     var inFlightSent = delivered ? inFlight.sent.length : 0
     inFlight = null
@@ -242,7 +216,7 @@
     var send = form.querySelector('button')
     if (send) send.disabled = true
     form.setAttribute('data-closed', '')
-    say(form, 'You were removed from this room: nothing more can be sent here.')
+    say(form, 'Removed from this room: nothing more can be sent.')
   })
 
   // Up in an empty box edits my last message; Escape on the edit form cancels it.

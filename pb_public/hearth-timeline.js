@@ -64,11 +64,31 @@
     var time = heading.querySelector('time')
     if (time && !time.hasAttribute('data-local')) {
       time.setAttribute('datetime', day)
-      time.textContent = at.toLocaleDateString(undefined, DAY_FORMAT)
+      var full = at.toLocaleDateString(undefined, DAY_FORMAT)
+      var ago = Math.round((midnight(new Date()) - midnight(new Date(at))) / 864e5)
+      // today and yesterday by name, in the reader's language ("today": CSS capitalises it)
+      time.textContent = ago >= 0 && ago < 2 ? RELATIVE.format(-ago, 'day') : full
+      time.title = full
       time.setAttribute('data-local', '')
     }
     return heading
   }
+
+  var RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
+
+  function midnight(at) {
+    return at.setHours(0, 0, 0, 0)
+  }
+
+  // a tab left open overnight: at midnight today's heading becomes yesterday's
+  function atMidnight() {
+    setTimeout(function () {
+      document.querySelectorAll('.day time').forEach(function (t) { t.removeAttribute('data-local') })
+      regroupAll()
+      atMidnight()
+    }, midnight(new Date()) + 864e5 + 1e3 - Date.now())
+  }
+  atMidnight()
 
   function regroupAll() {
     document.querySelectorAll('ol.messages').forEach(regroup)
