@@ -112,8 +112,12 @@ test('two toggles at once count once; hundreds at once never count twice, and th
   const afterTwo = await countInDb(id, '👀')
   assert.ok(afterTwo <= 1, `counted ${afterTwo} times`)
 
-  const many = await Promise.all(Array.from({ length: 200 }, () => react(member, id, '😮')))
-  assert.ok(many.every((r) => r.status === 303), `statuses: ${[...new Set(many.map((r) => r.status))]}`)
+  // (three rounds: a create refused by the unique index while another request takes the reaction
+  // back answered 500 about once a round of 200)
+  for (let round = 0; round < 3; round++) {
+    const many = await Promise.all(Array.from({ length: 200 }, () => react(member, id, '😮')))
+    assert.ok(many.every((r) => r.status === 303), `round ${round}, statuses: ${[...new Set(many.map((r) => r.status))]}`)
+  }
   const n = await countInDb(id, '😮')
   assert.ok(n <= 1, `counted ${n} times`)
   assert.equal((await shown(reader, id))['😮']?.count ?? 0, n, 'the page shows what is stored')
