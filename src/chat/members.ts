@@ -2,6 +2,7 @@
 import { HttpError } from '../runtime/context'
 import { LIMITS, guard } from '../runtime/limits'
 import type { Errors } from '../runtime/forms'
+import { refusedAsDuplicate } from '../runtime/records'
 import { standingIn, mayJoin, mayLeave, mayManageMembers } from './policy'
 
 export const LOBBY = 'lobby'
@@ -52,7 +53,7 @@ export function join(roomRecord: any, userId: string): void {
     addMembership($app, roomRecord.id, userId, 'member')
   } catch (err) {
     // the same person joining twice at once: the unique (room, user) index let one through
-    if (!membershipOf(roomRecord.id, userId)) throw err
+    if (!refusedAsDuplicate(err) && !membershipOf(roomRecord.id, userId)) throw err
   }
 }
 
@@ -124,8 +125,15 @@ export function addMember(roomRecord: any, ownerId: string, username: string): {
     user = null
   }
   if (!user) return { errors: { username: name ? `Nobody is called ${name}.` : 'Enter a username.' } }
-  if (membershipOf(roomRecord.id, user.id)) return { errors: { username: `${name} is already a member.` } }
-  addMembership($app, roomRecord.id, user.id, 'member')
+  const already = { errors: { username: `${name} is already a member.` } }
+  if (membershipOf(roomRecord.id, user.id)) return already
+  try {
+    addMembership($app, roomRecord.id, user.id, 'member')
+  } catch (err) {
+    // added twice at once: the unique (room, user) index let one through
+    if (refusedAsDuplicate(err)) return already
+    throw err
+  }
   return { added: name }
 }
 

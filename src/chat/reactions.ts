@@ -2,6 +2,7 @@
 // emoji (the unique index on reactions (message, user, emoji) decides, not a read before a write).
 import { HttpError } from '../runtime/context'
 import { LIMITS, guard, take, refund } from '../runtime/limits'
+import { refusedAsDuplicate } from '../runtime/records'
 import type { User } from '../accounts/session'
 import { standingIn, mayReact, mayDownvote } from './policy'
 
@@ -94,9 +95,8 @@ export function toggle(user: User, roomRecord: any, message: any, emoji: string)
   try {
     $app.save(record)
   } catch (err) {
-    // the same reaction given twice at once counts once: the unique index refused this one (and
-    // under a stream of toggles the other may already be taken back, so its absence proves nothing)
-    if (!/must be unique/i.test(String(err)) && !mineOf($app, message.id, user.id, emoji)) throw err
+    // the same reaction given twice at once counts once: the unique index refused this one
+    if (!refusedAsDuplicate(err) && !mineOf($app, message.id, user.id, emoji)) throw err
     refund(LIMITS.reactions, user.id)
   }
 }

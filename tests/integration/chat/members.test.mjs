@@ -11,7 +11,7 @@ let server
 // the same three people throughout (sign-ups are slow); each test makes its own rooms
 let alice, bob, carol
 before(async () => {
-  server = await startServer({ env: { HEARTH_LIMIT_SIGNUPS: '1000/3600' } })
+  server = await startServer({ env: { HEARTH_LIMIT_SIGNUPS: '1000/3600', HEARTH_LIMIT_MEMBERSHIPS: '1000/60' } })
   ;[alice, bob, carol] = await Promise.all([signUp(server), signUp(server), signUp(server)])
 })
 after(async () => { await server?.stop() })
@@ -93,6 +93,24 @@ test('the owner adds someone by username (any case, with or without @), who can 
   assert.equal((await friend.get(`/rooms/${slug}`)).status, 200)
   const id = await postMessage(friend, slug, 'thanks for adding me')
   assert.deepEqual(messageIds((await owner.get(`/rooms/${slug}`)).text), [id])
+})
+
+test('a hundred joins, leaves, adds and removals of the same person at once: one membership or none, never a 500', async () => {
+  const slug = await createRoom(alice, { kind: 'public' })
+  const statuses = async (requests) => [...new Set((await Promise.all(requests)).map((r) => r.status))].sort()
+  const hundred = (fn) => Array.from({ length: 100 }, (_, i) => fn(i))
+  assert.deepEqual(await statuses(hundred(() => bob.post(`/rooms/${slug}/membership`, {}))), [303])
+  assert.deepEqual(await membersOf(alice, slug), { [alice.username]: 'owner', [bob.username]: 'member' })
+  assert.deepEqual(await statuses(hundred((i) => bob.post(`/rooms/${slug}/membership`, i % 2 ? {} : { leave: '1' }))), [303])
+  assert.deepEqual(await statuses(hundred(() => bob.post(`/rooms/${slug}/membership`, { leave: '1' }))), [303])
+  assert.deepEqual(await membersOf(alice, slug), { [alice.username]: 'owner' })
+  // the owner adds carol a hundred times at once: one is added, the rest hear she is a member
+  const adds = await statuses(hundred(() => alice.post(`/rooms/${slug}/members`, { username: carol.username })))
+  assert.ok(adds.every((s) => s === 303 || s === 422), `adds: ${adds}`)
+  assert.deepEqual(await membersOf(alice, slug), { [alice.username]: 'owner', [carol.username]: 'member' })
+  const removals = await statuses(hundred(() => alice.post(`/rooms/${slug}/members/${carol.username}/removal`, {})))
+  assert.ok(removals.every((s) => s === 303 || s === 404), `removals: ${removals}`)
+  assert.deepEqual(await membersOf(alice, slug), { [alice.username]: 'owner' })
 })
 
 test('adding an unknown, empty or existing username answers 422 with the message by the field and the input kept', async () => {
