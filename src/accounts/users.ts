@@ -2,6 +2,7 @@
 import { LIMITS, guard, refund } from '../runtime/limits'
 import { joinLobby } from '../chat/members'
 import type { Errors } from '../runtime/forms'
+import { refusedAsDuplicate } from '../runtime/records'
 import * as settings from '../site/settings'
 import * as invites from '../site/invites'
 
@@ -63,7 +64,7 @@ export function newAccount(form: Record<string, string>): { record?: any; errors
   const password = form.password || ''
   const errors: Errors = {}
   if (!USERNAME.test(username)) errors.username = 'Use 3 to 24 lowercase letters, digits or underscores.'
-  else if (findUserByUsername(username)) errors.username = 'That username is taken.'
+  else if (findUserByUsername(username)) errors.username = TAKEN
   const problem = nameProblem(name)
   if (problem) errors.name = problem
   if (password.length < PASSWORD_MIN) errors.password = `Use at least ${PASSWORD_MIN} characters.`
@@ -88,6 +89,7 @@ export function registrationFor(invite: string): Registration {
   return invites.isUsable(invite) ? 'invited' : 'uninvited'
 }
 
+const TAKEN = 'That username is taken.'
 const USED_UP = 'This invite link has expired or has been used up. Ask for a new one.'
 
 /**
@@ -104,14 +106,20 @@ export function signUp(form: Record<string, string>, ip: string): { record?: any
   const result = newAccount(form)
   if (!result.record) return result
   let usedUp = false
-  $app.runInTransaction((tx: any) => {
-    if (registration === 'invited' && !invites.consume(tx, form.invite)) {
-      usedUp = true
-      return
-    }
-    tx.save(result.record)
-    joinLobby(tx, result.record.id)
-  })
+  try {
+    $app.runInTransaction((tx: any) => {
+      if (registration === 'invited' && !invites.consume(tx, form.invite)) {
+        usedUp = true
+        return
+      }
+      tx.save(result.record)
+      joinLobby(tx, result.record.id)
+    })
+  } catch (err) {
+    // the same username signed up twice at once: the unique index let one through
+    if (refusedAsDuplicate(err)) return { errors: { username: TAKEN } }
+    throw err
+  }
   return usedUp ? { errors: { username: USED_UP } } : result
 }
 

@@ -3,6 +3,7 @@ import { HttpError } from '../runtime/context'
 import { LIMITS, guard } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { Errors } from '../runtime/forms'
+import { refusedAsDuplicate } from '../runtime/records'
 import { standingIn, mayRead, type Standing } from './policy'
 import { named, type Peer } from './direct'
 
@@ -34,6 +35,7 @@ export function roomOf(record: any, role: string): Room {
 }
 
 const RECORD_ID = /^[a-z0-9]{15}$/
+const TAKEN = 'A room already has that address.'
 
 /**
  * findRoomRecord finds a room by its id (what rendered fragments link to, since a slug can
@@ -100,7 +102,7 @@ export function createRoom(user: User, form: Record<string, string>): { room?: R
   if (!name) errors.name = 'Give the room a name.'
   else if (name.length > 60) errors.name = 'Keep the name under 60 characters.'
   if (!SLUG.test(slug)) errors.slug = 'Use 2 to 40 lowercase letters, digits or dashes.'
-  else if (findRoomRecord(slug)) errors.slug = 'A room already has that address.'
+  else if (findRoomRecord(slug)) errors.slug = TAKEN
   if (topic.length > 200) errors.topic = 'Keep the topic under 200 characters.'
   if (kind !== 'public' && kind !== 'private') errors.kind = 'Choose public or private.'
   if (Object.keys(errors).length) return { errors }
@@ -110,13 +112,19 @@ export function createRoom(user: User, form: Record<string, string>): { room?: R
   record.set('topic', topic)
   record.set('kind', kind)
   record.set('creator', user.id)
-  $app.runInTransaction((tx: any) => {
-    tx.save(record)
-    const owner = new Record(tx.findCachedCollectionByNameOrId('memberships'))
-    owner.set('room', record.id)
-    owner.set('user', user.id)
-    owner.set('role', 'owner')
-    tx.save(owner)
-  })
+  try {
+    $app.runInTransaction((tx: any) => {
+      tx.save(record)
+      const owner = new Record(tx.findCachedCollectionByNameOrId('memberships'))
+      owner.set('room', record.id)
+      owner.set('user', user.id)
+      owner.set('role', 'owner')
+      tx.save(owner)
+    })
+  } catch (err) {
+    // two rooms at one address at once: the unique slug index let one through
+    if (refusedAsDuplicate(err)) return { errors: { slug: TAKEN } }
+    throw err
+  }
   return { room: roomOf(record, 'owner') }
 }

@@ -87,6 +87,14 @@ test('a username is taken whatever its case, and the form says so', async () => 
   assert.match(inputTag(res.text, 'username'), new RegExp(`value="${taken.username.toUpperCase()}"`))
 })
 
+test('sixty sign-ups of one username at once make one account; the rest hear it is taken, never a 500', async () => {
+  const username = uniqueName('same')
+  const answers = await Promise.all(Array.from({ length: 60 }, () => new Visitor(server).post('/signup', { username, password: PASSWORD, passwordConfirm: PASSWORD })))
+  assert.deepEqual([...new Set(answers.map((r) => r.status))].sort(), [303, 422])
+  assert.equal(answers.filter((r) => r.status === 303).length, 1)
+  for (const r of answers.filter((r) => r.status === 422)) assert.equal(fieldError(r.text, 'username'), 'That username is taken.')
+})
+
 test('a JSON body is not a form: the sign-up answers 422, nothing is created', async () => {
   const username = uniqueName()
   const body = JSON.stringify({ username, password: PASSWORD, passwordConfirm: PASSWORD })

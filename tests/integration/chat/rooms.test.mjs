@@ -9,7 +9,7 @@ let server
 // the same two people throughout (sign-ups are slow); each test makes its own rooms
 let alice, bob
 before(async () => {
-  server = await startServer({ env: { HEARTH_LIMIT_SIGNUPS: '1000/3600' } })
+  server = await startServer({ env: { HEARTH_LIMIT_SIGNUPS: '1000/3600', HEARTH_LIMIT_ROOMS: '1000/3600' } })
   ;[alice, bob] = await Promise.all([signUp(server), signUp(server)])
 })
 after(async () => { await server?.stop() })
@@ -104,6 +104,14 @@ test('an address already in use is refused, with the choice kept', async () => {
   assert.match(inputTag(res.text, 'name'), /value="Second lobby"/)
   const privateChoice = await owner.post('/rooms', { name: '', kind: 'private' })
   assert.match(privateChoice.text, /value="private" checked/)
+})
+
+test('sixty rooms at one address at once: one is made, the rest are refused with the choice kept, never a 500', async () => {
+  const slug = `same-${uniqueName('r').replace(/_/g, '-')}`
+  const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? alice : bob).post('/rooms', { name: `Same ${i}`, slug, kind: 'public' })))
+  assert.deepEqual([...new Set(answers.map((r) => r.status))].sort(), [303, 422])
+  assert.equal(answers.filter((r) => r.status === 303).length, 1)
+  for (const r of answers.filter((r) => r.status === 422)) assert.equal(fieldError(r.text, 'slug'), 'A room already has that address.')
 })
 
 test('a private room is listed only for its members; others get the same 404 as for no room at all', async () => {
