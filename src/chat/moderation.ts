@@ -67,10 +67,15 @@ export function noteChange(tx: any, record: any): void {
 /** restore shows a hidden message again, for everyone; only the room's owner may. */
 export function restore(user: User, roomRecord: any, message: any): void {
   if (!mayModerate(standingIn(roomRecord, user.id))) throw new HttpError(403, "Only the room's owner can restore a hidden message.")
-  if (!isHidden(message)) return
-  message.set('moderation', 'restored')
-  message.set(MODERATED_BY, user.id)
-  $app.save(message)
+  // checked again in the restore's own write transaction (PocketBase runs them one at a time):
+  // restores at once restore it, and log it, once
+  $app.runInTransaction((tx: any) => {
+    const current = tx.findRecordById('messages', message.id)
+    if (!isHidden(current)) return
+    current.set('moderation', 'restored')
+    current.set(MODERATED_BY, user.id)
+    tx.save(current)
+  })
 }
 
 export interface LogEntry {

@@ -165,6 +165,19 @@ test('the owner restores it: it reappears for everyone live, and the log says wh
   assert.ok(messageItem((await watcher.get(`/rooms/${slug}`)).text, id).includes(text))
 })
 
+test('the deciding downvotes at once hide the message once, with one log entry; restores at once restore it once', async () => {
+  const id = await postMessage(author, slug, uniqueText('all at once'))
+  const votes = await Promise.all(voters.map((v) => downvote(v, id)))
+  assert.deepEqual([...new Set(votes.map((r) => r.status))], [303])
+  assert.ok(messageItem((await watcher.get(`/rooms/${slug}`)).text, id).includes(PLACEHOLDER))
+  const restores = await Promise.all(Array.from({ length: 20 }, () => owner.post(`/rooms/${slug}/messages/${id}/restoration`, {})))
+  assert.deepEqual([...new Set(restores.map((r) => r.status))], [303])
+  const log = (await watcher.get(`/rooms/${slug}/moderation`)).text
+  const actions = [...log.matchAll(/<li class="moderation-entry" data-action="(\w+)">([\s\S]*?)<\/li>/g)]
+    .filter((m) => m[2].includes(`#message-${id}`)).map((m) => m[1])
+  assert.deepEqual(actions, ['restored', 'hidden'])
+})
+
 test('the moderation log is for members; a reader of the public room is refused', async () => {
   const reader = await signUp(server)
   assert.equal((await reader.get(`/rooms/${slug}/moderation`)).status, 403)
