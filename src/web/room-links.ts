@@ -4,9 +4,8 @@
 // it (bench/room-list.mjs).
 import type { Room } from '../chat/rooms'
 import type { Counted } from '../chat/unread'
+import type { Listed } from '../chat/room-list'
 import { PAGE_SIZE } from '../chat/messages'
-
-type Listed = Room & { unread?: Counted }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 const SPECIAL = /[&<>"']/
