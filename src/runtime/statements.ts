@@ -6,10 +6,12 @@ const prepared = new Map<string, any>()
 
 /**
  * statement returns a dbx query for sql, prepared once per runtime: bind its parameters and run it
- * as usual (`statement(SQL).bind({ user }).one(row)`), never close it. Only for reads outside
- * transactions: it runs on $app's own connections.
+ * as usual (`statement(SQL).bind({ user }).one(row)`), never close it. Inside a transaction it is
+ * an ordinary query of that transaction: in a hook PocketBase makes $app the transaction's app, and
+ * a statement prepared there would close with it.
  */
 export function statement(sql: string): any {
+  if ($app.isTransactional()) return $app.db().newQuery(sql)
   let query = prepared.get(sql)
   if (!query) {
     query = $app.db().newQuery(sql).prepare()
