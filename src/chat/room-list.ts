@@ -52,16 +52,19 @@ export function roomsListedFor(user: User, { joinedOnly = false } = {}): Listed[
   statement(joinedOnly ? JOINED : ALL).bind({ user: user.id }).one(row)
   const text: string = row.rooms
   if (!text) return []
-  const out: Listed[] = []
-  for (const line of text.split(ROW)) {
-    const [id, slug, name, topic, kind, role, readNumber, lastNumber, unread, mentioned, peerId, peerUsername, peerName] = line.split(FIELD)
-    const room: Listed = { id, slug, name, topic, kind: kind as RoomKind, role }
-    if (peerId) {
-      room.peer = { id: peerId, username: peerUsername, name: peerName || peerUsername }
+  // indexed, not destructured or for...of: goja makes an iterator result object per element, and
+  // those were a seventh of the rooms page's CPU
+  const lines = text.split(ROW)
+  const out: Listed[] = new Array(lines.length)
+  for (let i = 0; i < lines.length; i++) {
+    const f = lines[i].split(FIELD)
+    const room: Listed = { id: f[0], slug: f[1], name: f[2], topic: f[3], kind: f[4] as RoomKind, role: f[5] }
+    if (room.role) room.unread = { readNumber: Number(f[6]), lastNumber: Number(f[7]), unread: Number(f[8]), mentioned: f[9] === '1' }
+    if (f[10]) {
+      room.peer = { id: f[10], username: f[11], name: f[12] || f[11] }
       room.name = room.peer.name
     }
-    if (role) room.unread = { readNumber: Number(readNumber), lastNumber: Number(lastNumber), unread: Number(unread), mentioned: mentioned === '1' }
-    out.push(room)
+    out[i] = room
   }
   return out
 }
