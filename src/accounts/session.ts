@@ -3,7 +3,6 @@
 // be replayed as a cookie. Ending a session deletes the record and closes its live connections
 // (the relay knows each connection's session from the cookie its EventSource sent).
 import type { PageRequest } from '../runtime/request'
-import { statement } from '../runtime/statements'
 
 export const SESSION_COOKIE = 'hearth_session'
 
@@ -54,14 +53,13 @@ export function hashOf(secret: string): string {
   return $security.sha256(secret)
 }
 
-// every page asks it: prepared once per JS runtime
-const SESSION = `SELECT s.id AS id, s.lastSeen AS lastSeen, u.id AS userId, u.username AS username, u.name AS name, u.role AS role
-  FROM sessions s JOIN users u ON u.id = s.user WHERE s.tokenHash = {:hash} AND NOT u.disabled`
-
 function findSession(secret: string): Row | null {
   const row = new DynamicModel({ id: '', lastSeen: '', userId: '', username: '', name: '', role: '' })
   try {
-    statement(SESSION).bind({ hash: hashOf(secret) }).one(row)
+    $app.db().newQuery(
+      `SELECT s.id AS id, s.lastSeen AS lastSeen, u.id AS userId, u.username AS username, u.name AS name, u.role AS role
+         FROM sessions s JOIN users u ON u.id = s.user WHERE s.tokenHash = {:hash} AND NOT u.disabled`,
+    ).bind({ hash: hashOf(secret) }).one(row)
   } catch {
     return null
   }

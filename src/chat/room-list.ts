@@ -3,7 +3,6 @@
 import type { User } from '../accounts/session'
 import type { Room, RoomKind } from './rooms'
 import { COUNT_CAP, type Counted } from './unread'
-import { statement } from '../runtime/statements'
 
 /** Listed is a room in a list; unread is set in the rooms the person belongs to. */
 export type Listed = Room & { unread?: Counted }
@@ -49,7 +48,7 @@ const JOINED = listQuery(true)
  */
 export function roomsListedFor(user: User, { joinedOnly = false } = {}): Listed[] {
   const row = new DynamicModel({ rooms: '' })
-  statement(joinedOnly ? JOINED : ALL).bind({ user: user.id }).one(row)
+  $app.db().newQuery(joinedOnly ? JOINED : ALL).bind({ user: user.id }).one(row)
   const text: string = row.rooms
   if (!text) return []
   // indexed, not destructured or for...of: goja makes an iterator result object per element, and

@@ -2,7 +2,6 @@
 // and read at each use, so a change applies at once without a restart. An empty field is the
 // environment's default (HEARTH_HIDE_AT, HEARTH_LIMIT_*), else Hearth's own.
 import type { Errors } from '../runtime/forms'
-import { statement } from '../runtime/statements'
 
 export type Registration = 'open' | 'closed' | 'invite'
 
@@ -21,15 +20,12 @@ export interface Settings {
 const FIELDS = { siteName: '', registration: '', hideAt: 0, messageMax: 0, limitPosts: '', limitSignups: '' }
 export const SITE_NAME = 'Hearth'
 const LIMIT = /^(\d{1,6})\/(\d{1,7})$/
-const SETTINGS = 'SELECT siteName, registration, hideAt, messageMax, limitPosts, limitSignups FROM settings LIMIT 1'
 
 /** current reads the settings row (one indexed query); without one, every default. */
 export function current(app: any = $app): Settings {
   const row = new DynamicModel({ ...FIELDS })
-  // every page reads it (the layout's title): prepared (an app passed in may be a transaction's)
-  const query = app === $app ? statement(SETTINGS) : app.db().newQuery(SETTINGS)
   try {
-    query.one(row)
+    app.db().newQuery('SELECT siteName, registration, hideAt, messageMax, limitPosts, limitSignups FROM settings LIMIT 1').one(row)
   } catch {
     // no row (an operator deleted it): the defaults
   }
