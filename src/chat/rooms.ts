@@ -68,21 +68,6 @@ export function openRoom(user: User | null, slug: string): { room: Room; record:
   return { record, standing, room: named(user.id, [roomOf(record, standing.role)])[0] }
 }
 
-/** visibleRooms lists the public rooms and the rooms the user belongs to, by name, in one query. */
-export function visibleRooms(user: User): Room[] {
-  // one JSON string, not a row object per room: far cheaper for goja
-  const row = new DynamicModel({ rooms: '' })
-  $app.db().newQuery(`
-    SELECT COALESCE(json_group_array(json_object('id', id, 'slug', slug, 'name', name, 'topic', topic, 'kind', kind, 'role', role)), '[]') AS rooms FROM (
-      SELECT r.id AS id, r.slug AS slug, r.name AS name, r.topic AS topic, r.kind AS kind, COALESCE(ms.role, '') AS role
-        FROM rooms r LEFT JOIN memberships ms ON ms.room = r.id AND ms.user = {:user}
-       WHERE r.kind = 'public' OR ms.id IS NOT NULL
-       ORDER BY r.name)`)
-    .bind({ user: user.id })
-    .one(row)
-  return named(user.id, JSON.parse(row.rooms) as Room[])
-}
-
 export function slugFrom(name: string): string {
   return name
     .toLowerCase()

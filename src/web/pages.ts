@@ -15,6 +15,7 @@ import * as search from '../chat/search'
 import * as direct from '../chat/direct'
 import * as typingSignal from '../chat/typing'
 import * as unread from '../chat/unread'
+import { roomsListedFor } from '../chat/room-list'
 import * as users from '../accounts/users'
 import * as reactions from '../chat/reactions'
 import * as moderation from '../chat/moderation'
@@ -48,7 +49,7 @@ export function roomPage(ctx: Ctx) {
   const readNumber = room.role ? unread.readNumberOf(record.id, user.id) : null
   const firstUnread = readNumber === null ? 0 : listed.find((m) => m.number > readNumber && m.author !== user.id)?.number || 0
   if (room.role && listed.length) unread.markRead(record.id, user.id, listed[listed.length - 1].number)
-  const myRooms = unread.withUnread(user.id, rooms.visibleRooms(user).filter((r) => r.role))
+  const myRooms = roomsListedFor(user, { joinedOnly: true })
   const hereNow = presence.hereNow(record.id)
   return { room, messages: listed, olderCursor, head, memberCount, hereNow, myRooms, firstUnread, paging: before !== undefined || at !== undefined }
 }
@@ -97,7 +98,7 @@ function attempt<T extends { errors?: Errors }>(ctx: Ctx, act: () => T): T {
 /** roomList is the rooms page: every room the user may see. */
 export function roomList(ctx: Ctx) {
   const user = ctx.requireUser()
-  return { rooms: unread.withUnread(user.id, rooms.visibleRooms(user)) }
+  return { rooms: roomsListedFor(user) }
 }
 
 /** createRoom makes a room and goes there; a refused form is the rooms page with its errors. */

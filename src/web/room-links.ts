@@ -4,9 +4,8 @@
 // it (bench/room-list.mjs).
 import type { Room } from '../chat/rooms'
 import type { Counted } from '../chat/unread'
+import type { Listed } from '../chat/room-list'
 import { PAGE_SIZE } from '../chat/messages'
-
-type Listed = Room & { unread?: Counted }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 const SPECIAL = /[&<>"']/
@@ -45,15 +44,16 @@ export function groupsAndDirects<T extends Room>(rooms: T[]): { groups: T[]; dir
 }
 
 /** sidebarLinks is the list of my rooms beside a room (the sidebar, and the menu on a phone). */
-// (parts are joined once: goja copies a string on every +=)
+// (parts are joined once: goja copies a string on every +=; indexed loops: for...of makes an
+// iterator result object per room)
 export function sidebarLinks(rooms: Listed[], currentId: string): string {
   const { groups, directs } = groupsAndDirects(rooms)
   const html = ['<ul class="my-rooms">']
-  for (const room of groups) html.push(`  <li>${link(room, currentId, 20)}</li>`)
+  for (let i = 0; i < groups.length; i++) html.push(`  <li>${link(groups[i], currentId, 20)}</li>`)
   html.push('  <li><a class="all-rooms" href="/rooms">All rooms…</a></li>')
   if (directs.length) {
     html.push('  <li class="my-directs"><span class="sidebar-title">Direct messages</span>', '    <ul aria-label="Direct messages">')
-    for (const room of directs) html.push(`      <li>${link(room, currentId, 20)}</li>`)
+    for (let i = 0; i < directs.length; i++) html.push(`      <li>${link(directs[i], currentId, 20)}</li>`)
     html.push('    </ul>', '  </li>')
   }
   html.push('</ul>', '')
@@ -63,7 +63,8 @@ export function sidebarLinks(rooms: Listed[], currentId: string): string {
 /** roomsPageItems is the rooms page's list items: each room, with whether it is private or joined. */
 export function roomsPageItems(rooms: Listed[]): string {
   const html: string[] = []
-  for (const room of rooms) {
+  for (let i = 0; i < rooms.length; i++) {
+    const room = rooms[i]
     html.push('    <li>\n      ', link(room, '', 24))
     if (room.peer) html.push(` <span class="muted">@${esc(room.peer.username)}</span>`)
     if (room.kind === 'private') html.push(' <span class="badge">private</span>')

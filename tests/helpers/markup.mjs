@@ -2,9 +2,12 @@
 // room's live attributes and the fragments realtime events carry. One place for every pattern, so
 // a change to a partial breaks one reader here instead of a copy in each test file.
 
-/** title reads the page's <title>. */
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", middot: '\u00b7', hellip: '\u2026' }
+
+/** title reads the page's <title> as the browser shows it (its character references read). */
 export function title(html) {
-  return /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? null
+  const raw = /<title>([^<]*)<\/title>/.exec(html)?.[1]
+  return raw === undefined ? null : raw.replace(/&(amp|lt|gt|quot|#39|middot|hellip);/g, (_, name) => ENTITIES[name])
 }
 
 /** fieldError reads the message beside a form field (the partial's <p id="<field>-error">), or null. */

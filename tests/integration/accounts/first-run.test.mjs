@@ -22,7 +22,7 @@ test('a fresh install sends the first visitor to set up, and refuses bad input a
   assert.equal(home.location, '/setup')
   const page = await guest.get('/setup')
   assert.equal(page.status, 200)
-  assert.match(page.text, /<title>Set up Hearth · Hearth<\/title>/)
+  assert.match(page.text, /<title>Set up Hearth &middot; Hearth<\/title>/)
   assert.match(page.text, /<form method="post" action="\/setup"/)
   const bad = await guest.post('/setup', { username: 'No Spaces!', password: 'short', passwordConfirm: 'short' })
   assert.equal(bad.status, 422)

@@ -62,6 +62,40 @@ test('new messages from others are counted beside the room until it is opened; m
   assert.deepEqual(await markOn(ben, slug), { href: `/rooms/${slug}`, count: 0, mentioned: false })
 })
 
+test('the rooms page counts each of my rooms on its own, up to 99+, mentions past the cap included; rooms I have not joined have no count', async () => {
+  const [ana, ben] = await Promise.all([signUp(server), signUp(server)])
+  const busy = await roomOf(ana, [ben])
+  const quiet = await roomOf(ana, [ben])
+  const elsewhere = await createRoom(ana, { kind: 'public' })
+  for (let i = 0; i < 100; i++) await postMessage(ana, busy, `message ${i}`)
+  await postMessage(ana, busy, `the 101st, for @${ben.username}`)
+  await postMessage(ana, quiet, 'just one')
+  const page = (await ben.get('/rooms')).text
+  assert.deepEqual(await markOn(ben, busy), { href: `/rooms/${busy}?at=1#unread`, count: 100, mentioned: true })
+  assert.match(page, new RegExp(`href="/rooms/${busy}[^"]*"[^>]*>[\\s\\S]*?<span class="unread-number">99\\+</span>`))
+  assert.deepEqual(await markOn(ben, quiet), { href: `/rooms/${quiet}#unread`, count: 1, mentioned: false })
+  assert.deepEqual(await markOn(ben, elsewhere), { href: `/rooms/${elsewhere}`, count: 0, mentioned: false })
+  assert.match(page, new RegExp(`href="/rooms/${elsewhere}"[^>]*>[\\s\\S]*?</a> <span class="muted">not joined</span>`))
+})
+
+test('a room name or topic with control characters or markup cannot break the room list apart', async () => {
+  const [ana, ben] = await Promise.all([signUp(server), signUp(server)])
+  // the list's rows come from the database as one string with \x1e between rooms and \x1f between values
+  const made = await ana.post('/rooms', { name: 'aa \x1ebroken\x1f <b>room</b>', slug: `odd-${Date.now()}`, topic: 'about \x1f\x1e"this" & <that>', kind: 'private' })
+  assert.equal(made.status, 303)
+  const odd = made.location.replace(/^.*\/rooms\//, '')
+  assert.equal((await ana.post(`/rooms/${odd}/members`, { username: ben.username })).status, 303)
+  const after = await roomOf(ana, [ben])
+  await postMessage(ana, odd, 'one')
+  await postMessage(ana, after, 'one')
+  await postMessage(ana, after, 'two')
+  const page = (await ben.get('/rooms')).text
+  assert.match(page, /<span class="muted">#<\/span>aa broken &lt;b&gt;room&lt;\/b&gt;<span class="unread"/, 'shown without the control characters, escaped')
+  assert.match(page, /<span class="topic muted">about &quot;this&quot; &amp; &lt;that&gt;<\/span>/)
+  assert.equal((await markOn(ben, odd)).count, 1)
+  assert.equal((await markOn(ben, after)).count, 2, 'the rooms listed after it are whole')
+})
+
 test('more than a page waiting: the link opens the room at the first new message, line and all', async () => {
   const [ana, ben] = await Promise.all([signUp(server), signUp(server)])
   const slug = await roomOf(ana, [ben])

@@ -67,10 +67,10 @@ test('a cross-site post changes nothing, and bad input answers 422 with what was
 test('the site name shows in every page title and header at once', async () => {
   await change({ siteName: 'Campfire <3' })
   const page = await new Visitor(server).get('/login')
-  assert.match(page.text, /<title>Log in · Campfire &lt;3<\/title>/)
+  assert.match(page.text, /<title>Log in &middot; Campfire &lt;3<\/title>/)
   assert.match(page.text, /<a class="brand" href="\/">Campfire &lt;3<\/a>/)
   await change({})
-  assert.match((await new Visitor(server).get('/login')).text, /<title>Log in · Hearth<\/title>/)
+  assert.match((await new Visitor(server).get('/login')).text, /<title>Log in &middot; Hearth<\/title>/)
 })
 
 test('the message length and the post limit apply at the next post, and undo the same way', async () => {
