@@ -50,7 +50,7 @@ export function sidebarLinks(rooms: Listed[], currentId: string): string {
   const { groups, directs } = groupsAndDirects(rooms)
   const html = ['<ul class="my-rooms">']
   for (let i = 0; i < groups.length; i++) html.push(`  <li>${link(groups[i], currentId, 20)}</li>`)
-  html.push('  <li><a class="all-rooms" href="/rooms">All rooms…</a></li>')
+  html.push('  <li><a class="all-rooms" href="/rooms">All rooms&hellip;</a></li>')
   if (directs.length) {
     html.push('  <li class="my-directs"><span class="sidebar-title">Direct messages</span>', '    <ul aria-label="Direct messages">')
     for (let i = 0; i < directs.length; i++) html.push(`      <li>${link(directs[i], currentId, 20)}</li>`)

@@ -32,7 +32,8 @@ const admin = (method, path, body) => api(server, method, path, { token: server.
 function reactionButtons(html) {
   const out = {}
   for (const m of html.matchAll(/<button name="emoji" value="([^"]+)" class="reaction" data-by="([^"]*)" title="([^"]*)" aria-label="([^"]*)">[^<]*<span class="count">(\d+)<\/span>/g)) {
-    out[m[1]] = { by: m[2].split(' ').filter(Boolean), title: m[3], label: m[4], count: Number(m[5]) }
+    const emoji = m[1].replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
+    out[emoji] = { by: m[2].split(' ').filter(Boolean), title: m[3], label: m[4], count: Number(m[5]) }
   }
   return out
 }

@@ -40,7 +40,7 @@ test('the others in the room see who is typing, at once and only then: no positi
   assert.equal(res.status, 202)
   await benTab.waitFor((s) => typingSignals(s, topic).length === 1)
   const [signal] = typingSignals(benTab, topic)
-  assert.match(signal.html, new RegExp(`data-name="${ana.username}">${ana.username} is typing…</p>`))
+  assert.match(signal.html, new RegExp(`data-name="${ana.username}">${ana.username} is typing&hellip;</p>`))
   assert.equal(signal.seq, undefined, 'no position')
   await sleep(300)
   assert.deepEqual(typingSignals(anaTab, topic), [], 'the typist is not told')
