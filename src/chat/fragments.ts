@@ -5,6 +5,7 @@
 // fragment whose key no longer matches is rendered again once, on the next read, and written
 // back. The fragment does not depend on the room: its links name the room's id, which never changes.
 import { renderPartial, partialsDigest } from '../runtime/partials'
+import { asciiHtml } from '../runtime/ascii'
 import { messageOf, findAuthor } from './messages'
 import { fragmentKey, isFresh } from './fragment-key'
 import { eventsAfter, type CatchUp } from '../realtime/history'
@@ -45,9 +46,10 @@ function reactorsUpdated(app: any, record: any): string {
 function rendered(app: any, record: any): { html: string; key: string } {
   const author = findAuthor(app, record.getString('author'))
   const message = messageOf(record, author)
-  const html = message.hidden
+  // (ASCII, whatever people wrote: the pages join fifty of these, see src/runtime/ascii.ts)
+  const html = asciiHtml(message.hidden
     ? renderPartial('message-hidden', { message })
-    : renderPartial('message', { message: { ...message, reactions: record.isNew() ? [] : reactionsOf(app, record.id) } })
+    : renderPartial('message', { message: { ...message, reactions: record.isNew() ? [] : reactionsOf(app, record.id) } }))
   const people = (author ? author.updated : '') + reactorsUpdated(app, record)
   return { html, key: keyOf(String(record.getDateTime('updated').string()), people) }
 }

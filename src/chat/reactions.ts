@@ -3,6 +3,7 @@
 import { HttpError } from '../runtime/context'
 import { LIMITS, guard, take, refund } from '../runtime/limits'
 import { refusedAsDuplicate } from '../runtime/records'
+import { asciiHtml } from '../runtime/ascii'
 import type { User } from '../accounts/session'
 import { standingIn, mayReact, mayDownvote } from './policy'
 
@@ -33,14 +34,8 @@ export interface Reaction {
   names: string[]
 }
 
-/**
- * entityOf writes an emoji as HTML character references, so the shared fragment, and the pages
- * that join fifty of them, stay ASCII: goja keeps a string with any other character in UTF-16 and
- * converts it at every join and at the hand-over to Go (see pb_hooks/pages/+layout.ejs).
- */
-export function entityOf(emoji: string): string {
-  return Array.from(emoji, (c) => `&#x${c.codePointAt(0)!.toString(16)};`).join('')
-}
+/** entityOf writes an emoji as character references (src/runtime/ascii.ts says why). */
+export const entityOf = (emoji: string): string => asciiHtml(emoji)
 
 /** reactionsOf lists a message's reactions in EMOJI order, each with its reactors in the order they reacted. */
 export function reactionsOf(app: any, messageId: string): Reaction[] {

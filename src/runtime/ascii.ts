@@ -1,0 +1,13 @@
+// HTML kept to ASCII: every other character written as a character reference (&#x...;), which
+// browsers read back as the same text, in element content and attribute values alike.
+//
+// Why: goja holds a string with any character past ASCII in UTF-16, and joining it to another
+// string converts and copies the whole result; a page built from fifty message fragments with one
+// emoji each cost twice the server CPU of the same page in ASCII (BENCHMARKS.md, room page).
+
+const NOT_ASCII = /[\ud800-\udbff][\udc00-\udfff]|[\u0080-\uffff]/g
+
+/** asciiHtml writes every non-ASCII character of html (a surrogate pair as one) as a reference. */
+export function asciiHtml(html: string): string {
+  return html.replace(NOT_ASCII, (c) => `&#x${c.codePointAt(0)!.toString(16)};`)
+}
