@@ -14,7 +14,7 @@ import { openSite } from './helpers/site.mjs'
 const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
 
-const { server, browser } = await openSite({ env: { HEARTH_LIMIT_POSTS: '1000/60' } })
+const { server, browser } = await openSite({ env: { HEARTH_LIMIT_POSTS: '1000/60', HEARTH_LIMIT_SIGNUPS: '100/3600' } })
 
 async function shot(page, name) {
   if (process.env.HEARTH_E2E_SHOTS) await page.screenshot({ path: join(process.env.HEARTH_E2E_SHOTS, `${name}.png`) })

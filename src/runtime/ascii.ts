@@ -5,9 +5,11 @@
 // string converts and copies the whole result; a page built from fifty message fragments with one
 // emoji each cost twice the server CPU of the same page in ASCII (BENCHMARKS.md, room page).
 
-const NOT_ASCII = /[\ud800-\udbff][\udc00-\udfff]|[\u0080-\uffff]/g
+// (runs, split into code points by Array.from: goja's regular expressions match the two halves of
+// a surrogate pair one at a time, which would write each as a reference browsers read as U+FFFD)
+const NOT_ASCII = /[^\x00-\x7f]+/g
 
 /** asciiHtml writes every non-ASCII character of html (a surrogate pair as one) as a reference. */
 export function asciiHtml(html: string): string {
-  return html.replace(NOT_ASCII, (c) => `&#x${c.codePointAt(0)!.toString(16)};`)
+  return html.replace(NOT_ASCII, (run) => Array.from(run, (c) => `&#x${c.codePointAt(0)!.toString(16)};`).join(''))
 }

@@ -47,6 +47,20 @@ test('a message is rendered before it is stored: its fragment carries its number
   }
 })
 
+test('a fragment is ASCII whatever was written, and reads back as written: accents, CJK, emoji with their modifiers', async () => {
+  const slug = await createRoom(alice, { kind: 'public' })
+  const text = 'Grüße 👋🏽 東京 👨‍👩‍👧 ❤️ ½'
+  const id = await postMessage(alice, slug, text)
+  const { fragment } = await stored(id)
+  assert.match(fragment, /^[\x00-\x7f]*$/, 'the stored fragment is ASCII')
+  assert.doesNotMatch(fragment, /&#xd[89a-f][0-9a-f]{2};/i, 'no half of a surrogate pair written on its own')
+  const body = /<div class="body">([\s\S]*?)<\/div>/.exec(fragment)[1]
+  const read = body.replace(/<[^>]+>/g, '').replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16))).trim()
+  assert.equal(read, text)
+  const page = (await bob.get(`/rooms/${slug}`)).text
+  assert.ok(page.includes(fragment.trim().slice(0, 200)), 'the page shows the stored fragment')
+})
+
 test('a new display name shows on old messages in the page and in catch-up, rendered again once', async () => {
   const slug = await createRoom(alice, { kind: 'public' })
   const id = await postMessage(alice, slug, 'before the rename')
