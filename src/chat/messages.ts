@@ -17,9 +17,9 @@ export const PAGE_SIZE = 50
  * messages collection's body field (pb_migrations), which PocketBase's API enforces too. Pages,
  * forms and hooks all read it here.
  */
-export function bodyMax(app: any = $app): number {
+export function bodyMax(app: any = $app, record?: any): number {
   const ceiling = bodyCeiling(app)
-  const set = settings.current(app).messageMax
+  const set = settings.current(app, record).messageMax
   return set > 0 && set < ceiling ? set : ceiling
 }
 
@@ -113,7 +113,7 @@ export function bodyError(body: string, max = bodyMax()): string | null {
 export function prepareMessage(app: any, record: any, isNew: boolean): void {
   const body = record.getString('body').trim()
   record.set('body', body)
-  const error = bodyError(body, bodyMax(app))
+  const error = bodyError(body, bodyMax(app, record))
   if (error) throw new BadRequestError(error, { body: { code: 'invalid_body', message: error } })
   const rendered = renderBody(body, (usernames) => readersNamed(app, record.getString('room'), usernames))
   record.set('html', rendered.html)
@@ -233,6 +233,7 @@ export function post(user: User, roomId: string, standing: Standing, form: Recor
   record.set('author', user.id)
   record.set('body', body)
   record.set('nonce', nonce)
+  settings.carry(record)
   try {
     $app.save(record)
   } catch (err) {
@@ -260,6 +261,7 @@ export function edit(user: User, record: any, form: Record<string, string>): { m
   if (body !== record.getString('body')) {
     record.set('body', body)
     record.set('edited', true)
+    settings.carry(record)
     $app.save(record)
   }
   return { message: loadMessage(record) }

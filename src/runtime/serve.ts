@@ -11,11 +11,21 @@ import { theApp } from './app'
 import { newCapture, type Capture } from './capture'
 import { LimitError } from './limits'
 import { keptValues } from './forms'
+import { openScope, closeScope } from './request-memo'
 
 const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE']
 
 /** servePage answers a request with the page that matches it, a static file, or an error page. */
 export function servePage(e: any): void {
+  openScope()
+  try {
+    answer(e)
+  } finally {
+    closeScope()
+  }
+}
+
+function answer(e: any): void {
   securityHeaders(e)
   const request = requestOf(e)
   let ctx: PageContext | null = null
