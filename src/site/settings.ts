@@ -15,6 +15,8 @@ export interface Settings {
   hideAt: number
   /** 0: the messages collection's body max */
   messageMax: number
+  /** the largest upload, in KB; 0: HEARTH_UPLOAD_MAX, else 1024 */
+  uploadMax: number
   /** "uses/seconds" by limit name (src/site/limit-settings.ts), '' for the default */
   limits: Record<string, string>
 }
@@ -25,7 +27,7 @@ const MEMO = 'settings'
 const CARRIED = 'hearthSettings'
 
 function load(app: any): Settings {
-  const fields: Record<string, string | number> = { siteName: '', registration: '', hideAt: 0, messageMax: 0 }
+  const fields: Record<string, string | number> = { siteName: '', registration: '', hideAt: 0, messageMax: 0, uploadMax: 0 }
   for (const l of LIMIT_SETTINGS) fields[l.field] = ''
   const row = new DynamicModel(fields)
   try {
@@ -38,6 +40,7 @@ function load(app: any): Settings {
     registration: (row.registration || 'open') as Registration,
     hideAt: row.hideAt,
     messageMax: row.messageMax,
+    uploadMax: row.uploadMax,
     limits: Object.fromEntries(LIMIT_SETTINGS.map((l) => [l.name, row[l.field] as string])),
   }
 }
@@ -70,16 +73,17 @@ export const limitSetting = (name: string): string => current().limits[name] || 
 export function formValues(s: Settings): Record<string, string> {
   const values: Record<string, string> = {
     siteName: s.siteName, registration: s.registration, hideAt: s.hideAt ? String(s.hideAt) : '', messageMax: s.messageMax ? String(s.messageMax) : '',
+    uploadMax: s.uploadMax ? String(s.uploadMax) : '',
   }
   for (const l of LIMIT_SETTINGS) values[l.field] = s.limits[l.name] || ''
   return values
 }
 
 /**
- * save checks the settings form and stores it; bodyCeiling is the messages collection's body max,
- * which no setting may exceed (PocketBase's API enforces it for every client).
+ * save checks the settings form and stores it. No setting may exceed what the collections enforce
+ * for every client: bodyCeiling is the messages' body max, uploadCeiling (KB) users.avatar's maxSize.
  */
-export function save(form: Record<string, string>, bodyCeiling: number): { errors?: Errors } {
+export function save(form: Record<string, string>, bodyCeiling: number, uploadCeiling: number): { errors?: Errors } {
   const errors: Errors = {}
   const siteName = (form.siteName || '').trim()
   if (siteName.length > 60) errors.siteName = `Keep the site name to 60 characters; this one has ${siteName.length}.`
@@ -89,6 +93,8 @@ export function save(form: Record<string, string>, bodyCeiling: number): { error
   if (hideAt === null) errors.hideAt = 'Use a whole number from 1 to 1000, or leave it empty for the default.'
   const messageMax = wholeNumber(form.messageMax, 1, bodyCeiling)
   if (messageMax === null) errors.messageMax = `Use a whole number from 1 to ${bodyCeiling}, or leave it empty for the default.`
+  const uploadMax = wholeNumber(form.uploadMax, 1, uploadCeiling)
+  if (uploadMax === null) errors.uploadMax = `Use a whole number of KB from 1 to ${uploadCeiling}, or leave it empty for the default.`
   const limits: Record<string, string> = {}
   for (const { field } of LIMIT_SETTINGS) {
     limits[field] = (form[field] || '').replace(/\s+/g, '')
@@ -101,6 +107,7 @@ export function save(form: Record<string, string>, bodyCeiling: number): { error
   row.set('registration', registration)
   row.set('hideAt', hideAt)
   row.set('messageMax', messageMax)
+  row.set('uploadMax', uploadMax)
   for (const [field, value] of Object.entries(limits)) row.set(field, value)
   $app.save(row)
   forget(MEMO)

@@ -15,6 +15,7 @@ import * as invites from '../site/invites'
 import { LIMIT_SETTINGS } from '../site/limit-settings'
 import { defaultOf } from '../runtime/limits'
 import * as passwords from '../accounts/passwords'
+import * as pictures from '../accounts/pictures'
 import * as avatars from '../chat/avatars'
 import * as realtime from '../realtime/subscribe'
 import * as history from '../realtime/history'
@@ -54,6 +55,7 @@ export const helpers = {
   /** the site's name (an admin's setting): the layout's title and header */
   siteName: () => settings.siteName(),
   passwords,
+  pictures,
   avatars,
   realtime,
   history,
