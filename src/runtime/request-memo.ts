@@ -20,6 +20,17 @@ export function once<T>(key: string, load: () => T): T {
   return scope.get(key) as T
 }
 
+/** withinRequest runs fn as one request (a REST request's hook): what it reads, it reads once. */
+export function withinRequest<T>(fn: () => T): T {
+  const outer = scope
+  openScope()
+  try {
+    return fn()
+  } finally {
+    scope = outer
+  }
+}
+
 /** forget drops a value this request changed, so the next ask loads it again. */
 export function forget(key: string): void {
   scope?.delete(key)
