@@ -81,11 +81,12 @@ export function isRevoked(token: string): boolean {
 
 /**
  * revoke ends an invite now (again: nothing changes). A sign-up that took its use before is kept;
- * any later one finds it revoked, as consume checks and counts in one statement.
+ * any later one finds it revoked, as consume checks and counts in one statement. The time is
+ * SQLite's when the UPDATE runs, after every sign-up committed before it.
  */
 export function revoke(id: string): void {
-  const result = $app.db().newQuery("UPDATE invites SET revoked = {:now} WHERE id = {:id} AND revoked = ''")
-    .bind({ id, now: nowString() }).execute()
+  const result = $app.db().newQuery("UPDATE invites SET revoked = strftime('%Y-%m-%d %H:%M:%fZ', 'now') WHERE id = {:id} AND revoked = ''")
+    .bind({ id }).execute()
   if (result.rowsAffected() === 0 && !exists(id)) throw new HttpError(404, 'There is no such invite link.')
 }
 
