@@ -1,20 +1,12 @@
 // A profile picture in Chromium: uploaded through the plain form on /me/picture, it shows beside
 // the person's messages, the one posted before it too, and loads as the picture it was.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../tests/helpers/server.mjs'
 import { PNG } from '../tests/helpers/pictures.mjs'
-import { withBrowser, signedInPerson, postInBrowser, messageItem, problemsExcept } from './helpers/browser.mjs'
+import { signedInPerson, postInBrowser, messageItem, problemsExcept } from './helpers/browser.mjs'
+import { openSite } from './helpers/site.mjs'
 
-let server
-let browser
-before(async () => {
-  ;[server, browser] = await withBrowser(startServer())
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const { server, browser } = await openSite()
 
 /** faceOf is what a message's avatar shows: its URL and the size of the picture it loaded. */
 async function faceOf(page, id) {
