@@ -126,6 +126,10 @@ for (const look of LOOKS) {
     await page.getByRole('button', { name: 'Change password' }).click()
     await page.locator('.field-error').first().waitFor()
     await audit.check('the password page with errors')
+    await visit('/me/picture', 'the picture page')
+    await page.getByRole('button', { name: 'Upload' }).click()
+    await page.locator('.field-error').waitFor()
+    await audit.check('the picture page with an error')
     await visit('/logout', 'the log-out page')
 
     audit.assertClean()

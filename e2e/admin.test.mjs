@@ -1,6 +1,6 @@
 // The first run and the admin's settings in a real browser, with the keyboard only (Tab, arrows,
 // typing and Enter), and axe-core clean on every state: the first-run page, its errors, the
-// settings, their errors and the invite links.
+// settings, their errors and the invite links, one of them revoked.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { uniqueName, PASSWORD } from '../tests/helpers/browserless.mjs'
@@ -90,6 +90,17 @@ test('the first visitor sets Hearth up and changes its settings with the keyboar
   assert.equal(await guest.page.locator('footer.release').count(), 0, 'people who are not admins see no release')
   assert.equal((await guest.page.goto('/admin/settings')).status(), 403)
   await guest.close()
+
+  // the admin revokes the link: the next person it was given to is told so
+  await page.goto('/admin/invites')
+  await page.getByRole('button', { name: /^Revoke/ }).first().focus()
+  await page.keyboard.press('Enter')
+  await page.getByText('(revoked)').waitFor()
+  await audit.check('the invite links with a revoked link')
+  const late = await openPerson(browser, server)
+  await late.page.goto(link)
+  assert.match(await late.page.locator('main').innerText(), /This invite link was revoked by an admin/)
+  await late.close()
 
   audit.assertClean()
   assert.deepEqual(problemsExcept(person, /Failed to load resource/), [])

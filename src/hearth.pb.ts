@@ -73,22 +73,30 @@ cronAdd('hearth-prune-history', '17 * * * *', () => {
 })
 
 // Posts through PocketBase's REST API count against the same per-user limit as the page's form,
-// reserved before the create; one that fails (invalid, not a member) gives its slot back.
+// reserved before the create; one that fails (invalid, not a member) gives its slot back. The
+// settings are read once, for the limit, and carried to the record's hooks as a page does.
 onRecordCreateRequest((e) => {
   const hearth = require(`${__hooks}/hearth/hearth.js`)
-  const who = e.auth ? e.auth.id : ''
-  if (who && !hearth.take(hearth.LIMITS.posts, who)) throw new TooManyRequestsError('You are posting too fast. Wait a moment, then send again.')
-  try {
-    e.next()
-  } catch (err) {
-    if (who) hearth.refund(hearth.LIMITS.posts, who)
-    throw err
-  }
+  hearth.withinRequest(() => {
+    const who = e.auth ? e.auth.id : ''
+    if (who && !hearth.take(hearth.LIMITS.posts, who)) throw new TooManyRequestsError('You are posting too fast. Wait a moment, then send again.')
+    hearth.carrySettings(e.record)
+    try {
+      e.next()
+    } catch (err) {
+      if (who) hearth.refund(hearth.LIMITS.posts, who)
+      throw err
+    }
+  })
 }, 'messages')
 
 // Reactions through PocketBase's REST API count against the page's per-user limit, like posts.
 onRecordCreateRequest((e) => {
-  require(`${__hooks}/hearth/hearth.js`).takeReaction(e)
+  const hearth = require(`${__hooks}/hearth/hearth.js`)
+  hearth.withinRequest(() => {
+    hearth.takeReaction(e)
+    hearth.carrySettings(e.record)
+  })
   e.next()
 }, 'reactions')
 

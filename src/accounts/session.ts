@@ -13,6 +13,8 @@ export interface User {
   name: string
   /** 'admin' for Hearth's admins (see policy.isAdmin), else '' */
   role: string
+  /** their picture's file name, '' for none (src/accounts/pictures.ts) */
+  picture: string
   /** the id of the session this request came with */
   sessionId: string
 }
@@ -35,6 +37,7 @@ interface Row {
   username: string
   name: string
   role: string
+  picture: string
 }
 
 /** idleSeconds: a session unused this long ends (HEARTH_SESSION_IDLE_SECONDS, default 30 days). */
@@ -54,16 +57,16 @@ export function hashOf(secret: string): string {
 }
 
 function findSession(secret: string): Row | null {
-  const row = new DynamicModel({ id: '', lastSeen: '', userId: '', username: '', name: '', role: '' })
+  const row = new DynamicModel({ id: '', lastSeen: '', userId: '', username: '', name: '', role: '', picture: '' })
   try {
     $app.db().newQuery(
-      `SELECT s.id AS id, s.lastSeen AS lastSeen, u.id AS userId, u.username AS username, u.name AS name, u.role AS role
+      `SELECT s.id AS id, s.lastSeen AS lastSeen, u.id AS userId, u.username AS username, u.name AS name, u.role AS role, u.avatar AS picture
          FROM sessions s JOIN users u ON u.id = s.user WHERE s.tokenHash = {:hash} AND NOT u.disabled`,
     ).bind({ hash: hashOf(secret) }).one(row)
   } catch {
     return null
   }
-  return { id: row.id, lastSeen: row.lastSeen, userId: row.userId, username: row.username, name: row.name, role: row.role }
+  return { id: row.id, lastSeen: row.lastSeen, userId: row.userId, username: row.username, name: row.name, role: row.role, picture: row.picture }
 }
 
 function ageMs(dateString: string): number {
@@ -91,7 +94,7 @@ export function currentUser(e: any, request: PageRequest): User | null {
       .bind({ now: nowString(), ip: request.ip, id: session.id }).execute()
     setCookie(e, request, secret)
   }
-  return { id: session.userId, username: session.username, name: session.name || session.username, role: session.role, sessionId: session.id }
+  return { id: session.userId, username: session.username, name: session.name || session.username, role: session.role, picture: session.picture, sessionId: session.id }
 }
 
 /** startSession signs a user in on this browser: a new session record and its cookie. */

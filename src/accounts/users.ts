@@ -80,17 +80,22 @@ export function newAccount(form: Record<string, string>): { record?: any; errors
 }
 
 /** Registration is whether this visitor may sign up: open, closed, or by invite (with theirs or not). */
-export type Registration = 'open' | 'closed' | 'invited' | 'uninvited'
+export type Registration = 'open' | 'closed' | 'invited' | 'uninvited' | 'revoked'
 
 /** registrationFor answers for a visitor who came with invite (a link's token, or ''). */
 export function registrationFor(invite: string): Registration {
   const mode = settings.current().registration
   if (mode !== 'invite') return mode
-  return invites.isUsable(invite) ? 'invited' : 'uninvited'
+  if (invites.isUsable(invite)) return 'invited'
+  return invites.isRevoked(invite) ? 'revoked' : 'uninvited'
 }
 
 const TAKEN = 'That username is taken.'
 const USED_UP = 'This invite link has expired or has been used up. Ask for a new one.'
+export const REVOKED = 'This invite link was revoked by an admin. Ask for a new one.'
+
+// why an invite let nobody in: revoked, or expired and used up (or never was)
+const refusalOf = (invite: string) => (invites.isRevoked(invite) ? REVOKED : USED_UP)
 
 /**
  * signUp creates an account; it returns the new user record or the errors to show, or closed when
@@ -102,14 +107,14 @@ export function signUp(form: Record<string, string>, ip: string): { record?: any
   const registration = registrationFor(form.invite || '')
   if (registration === 'closed') return { closed: true }
   guard(LIMITS.signups, ip, 'Too many sign-ups from your network. Please try again later.', 'username')
-  if (registration === 'uninvited') return { errors: { username: USED_UP } }
+  if (registration === 'uninvited' || registration === 'revoked') return { errors: { username: refusalOf(form.invite || '') } }
   const result = newAccount(form)
   if (!result.record) return result
-  let usedUp = false
+  let refused = false
   try {
     $app.runInTransaction((tx: any) => {
       if (registration === 'invited' && !invites.consume(tx, form.invite)) {
-        usedUp = true
+        refused = true
         return
       }
       tx.save(result.record)
@@ -120,7 +125,7 @@ export function signUp(form: Record<string, string>, ip: string): { record?: any
     if (refusedAsDuplicate(err)) return { errors: { username: TAKEN } }
     throw err
   }
-  return usedUp ? { errors: { username: USED_UP } } : result
+  return refused ? { errors: { username: refusalOf(form.invite) } } : result
 }
 
 /**

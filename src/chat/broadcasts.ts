@@ -81,7 +81,7 @@ export function reactionChanged(tx: any, reaction: any, given: boolean): void {
   // gone: the reaction is being deleted with its message, whose removal is the event
   const message = findOrNull(tx, 'messages', id)
   if (!message) return
-  if (given && reaction.getString('emoji') === DOWNVOTE && hideIfDownvoted(tx, message)) return
+  if (given && reaction.getString('emoji') === DOWNVOTE && hideIfDownvoted(tx, message, reaction)) return
   messageShownAgain(tx, message, reaction)
 }
 

@@ -12,6 +12,8 @@ export interface Peer {
   id: string
   username: string
   name: string
+  /** their picture's file name, '' for none */
+  picture: string
 }
 
 /** pairOf is a conversation's key: the two ids in order, the same whichever of them asks. */
@@ -68,16 +70,16 @@ export function conversationWith(user: User, who: string): string {
 export function peersOf(userId: string, roomIds: string[]): Map<string, Peer> {
   const peers = new Map<string, Peer>()
   if (!roomIds.length) return peers
-  const rows = arrayOf(new DynamicModel({ room: '', id: '', username: '', name: '' }))
+  const rows = arrayOf(new DynamicModel({ room: '', id: '', username: '', name: '', picture: '' }))
   $app.db().newQuery(`
-    SELECT r.id AS room, u.id AS id, u.username AS username, u.name AS name
+    SELECT r.id AS room, u.id AS id, u.username AS username, u.name AS name, u.avatar AS picture
       FROM rooms r JOIN users u ON u.id = CASE
         WHEN substr(r.pair, 1, instr(r.pair, ':') - 1) = {:me} THEN substr(r.pair, instr(r.pair, ':') + 1)
         ELSE substr(r.pair, 1, instr(r.pair, ':') - 1) END
      WHERE r.kind = 'direct' AND r.id IN (${roomIds.map((_, i) => `{:r${i}}`).join(', ')})`)
     .bind(Object.assign({ me: userId }, ...roomIds.map((id, i) => ({ [`r${i}`]: id }))))
     .all(rows)
-  for (const r of rows) peers.set(r.room, { id: r.id, username: r.username, name: r.name || r.username })
+  for (const r of rows) peers.set(r.room, { id: r.id, username: r.username, name: r.name || r.username, picture: r.picture })
   return peers
 }
 

@@ -79,6 +79,8 @@ export interface Member {
   username: string
   name: string
   role: string
+  /** their picture's file name, '' for none */
+  picture: string
 }
 
 export function membersOf(roomId: string): Member[] {
@@ -86,7 +88,7 @@ export function membersOf(roomId: string): Member[] {
   $app.expandRecords(records, ['user'], null)
   return records.map((m: any) => {
     const u = m.expandedOne('user')
-    return { id: u.id, username: u.getString('username'), name: u.getString('name'), role: m.getString('role') }
+    return { id: u.id, username: u.getString('username'), name: u.getString('name'), role: m.getString('role'), picture: u.getString('avatar') }
   })
 }
 

@@ -17,9 +17,9 @@ export const PAGE_SIZE = 50
  * messages collection's body field (pb_migrations), which PocketBase's API enforces too. Pages,
  * forms and hooks all read it here.
  */
-export function bodyMax(app: any = $app): number {
+export function bodyMax(app: any = $app, record?: any): number {
   const ceiling = bodyCeiling(app)
-  const set = settings.current(app).messageMax
+  const set = settings.current(app, record).messageMax
   return set > 0 && set < ceiling ? set : ceiling
 }
 
@@ -32,6 +32,8 @@ export interface Author {
   id: string
   username: string
   name: string
+  /** their picture's file name, '' for their initials */
+  picture: string
 }
 
 /** Message is one message as every reader sees it (personalised later by CSS, never here). */
@@ -60,7 +62,7 @@ function isoDate(dt: any): string {
 }
 
 /** SomeoneWhoLeft stands for the author of a message whose account is gone. */
-const SOMEONE_WHO_LEFT: Author = { id: '', username: '', name: 'Someone who left' }
+const SOMEONE_WHO_LEFT: Author = { id: '', username: '', name: 'Someone who left', picture: '' }
 
 export function messageOf(record: any, author: Author | null): Message {
   return {
@@ -86,13 +88,13 @@ export interface StoredAuthor extends Author {
 
 /** findAuthor reads what a message shows of its author in one light query; null when they left. */
 export function findAuthor(app: any, id: string): StoredAuthor | null {
-  const row = new DynamicModel({ id: '', username: '', name: '', updated: '' })
+  const row = new DynamicModel({ id: '', username: '', name: '', avatar: '', updated: '' })
   try {
-    app.db().newQuery('SELECT id, username, name, updated FROM users WHERE id = {:id}').bind({ id }).one(row)
+    app.db().newQuery('SELECT id, username, name, avatar, updated FROM users WHERE id = {:id}').bind({ id }).one(row)
   } catch {
     return null
   }
-  return { id: row.id, username: row.username, name: row.name || row.username, updated: row.updated }
+  return { id: row.id, username: row.username, name: row.name || row.username, picture: row.avatar, updated: row.updated }
 }
 
 /** bodyError checks a message body after trimming. */
@@ -113,7 +115,7 @@ export function bodyError(body: string, max = bodyMax()): string | null {
 export function prepareMessage(app: any, record: any, isNew: boolean): void {
   const body = record.getString('body').trim()
   record.set('body', body)
-  const error = bodyError(body, bodyMax(app))
+  const error = bodyError(body, bodyMax(app, record))
   if (error) throw new BadRequestError(error, { body: { code: 'invalid_body', message: error } })
   const rendered = renderBody(body, (usernames) => readersNamed(app, record.getString('room'), usernames))
   record.set('html', rendered.html)
@@ -233,6 +235,7 @@ export function post(user: User, roomId: string, standing: Standing, form: Recor
   record.set('author', user.id)
   record.set('body', body)
   record.set('nonce', nonce)
+  settings.carry(record)
   try {
     $app.save(record)
   } catch (err) {
@@ -242,7 +245,7 @@ export function post(user: User, roomId: string, standing: Standing, form: Recor
     if (earlier) return { message: foundAgain(earlier) }
     throw err
   }
-  return { message: messageOf(record, { id: user.id, username: user.username, name: user.name }) }
+  return { message: messageOf(record, { id: user.id, username: user.username, name: user.name, picture: user.picture }) }
 }
 
 // A message found by its one-time token: its stored fragment may be stale, so the page renders it.
@@ -260,6 +263,7 @@ export function edit(user: User, record: any, form: Record<string, string>): { m
   if (body !== record.getString('body')) {
     record.set('body', body)
     record.set('edited', true)
+    settings.carry(record)
     $app.save(record)
   }
   return { message: loadMessage(record) }

@@ -10,9 +10,12 @@ import { DOWNVOTE } from './reactions'
 /** The record field (never stored) naming who changed a message's moderation, for the log. */
 const MODERATED_BY = 'hearthModeratedBy'
 
-/** hideAt is how many downvotes hide a message (the site's setting, else HEARTH_HIDE_AT, else 5). */
-export function hideAt(app: any = $app): number {
-  const set = settings.current(app).hideAt
+/**
+ * hideAt is how many downvotes hide a message (the site's setting, else HEARTH_HIDE_AT, else 5);
+ * a record saved by a page carries the page's settings (see settings.carry).
+ */
+export function hideAt(app: any = $app, record?: any): number {
+  const set = settings.current(app, record).hideAt
   if (set > 0) return set
   const n = Number(process.env.HEARTH_HIDE_AT)
   return Number.isInteger(n) && n > 0 ? n : 5
@@ -36,8 +39,8 @@ export function downvotes(app: any, message: any): number {
  * transaction): a save of the message, so its hooks render the placeholder, blank its earlier
  * events and log it. A message its owner restored stays restored: the owner had the last word.
  */
-export function hideIfDownvoted(tx: any, message: any): boolean {
-  if (message.getString('moderation') !== '' || downvotes(tx, message) < hideAt(tx)) return false
+export function hideIfDownvoted(tx: any, message: any, reaction?: any): boolean {
+  if (message.getString('moderation') !== '' || downvotes(tx, message) < hideAt(tx, reaction)) return false
   message.set('moderation', 'hidden')
   tx.save(message)
   return true

@@ -6,6 +6,7 @@ import { refusedAsDuplicate } from '../runtime/records'
 import { asciiHtml } from '../runtime/ascii'
 import type { User } from '../accounts/session'
 import { standingIn, mayReact, mayDownvote } from './policy'
+import * as settings from '../site/settings'
 
 /** EMOJI is the set offered, in the order shown (the reactions collection's emoji values). */
 export const EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '👀', '👎']
@@ -96,6 +97,7 @@ export function toggle(user: User, roomRecord: any, message: any, emoji: string)
   record.set('room', roomRecord.id)
   record.set('user', user.id)
   record.set('emoji', emoji)
+  settings.carry(record)
   try {
     $app.save(record)
   } catch (err) {

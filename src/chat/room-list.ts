@@ -33,7 +33,7 @@ const listQuery = (joinedOnly: boolean): string => `
              COALESCE(ms.readNumber, ''), r.lastNumber,
              CASE WHEN ms.id IS NULL THEN '' ELSE ${UNREAD} END,
              CASE WHEN ms.id IS NULL THEN '' ELSE ${MENTIONED} END,
-             COALESCE(u.id, ''), COALESCE(u.username, ''), COALESCE(u.name, '')), char(30) ORDER BY r.name), '') AS rooms
+             COALESCE(u.id, ''), COALESCE(u.username, ''), COALESCE(u.name, ''), COALESCE(u.avatar, '')), char(30) ORDER BY r.name), '') AS rooms
       FROM rooms r
       LEFT JOIN memberships ms ON ms.room = r.id AND ms.user = {:user}
       LEFT JOIN users u ON r.kind = 'direct' AND u.id = ${PEER}
@@ -60,7 +60,8 @@ export function roomsListedFor(user: User, { joinedOnly = false } = {}): Listed[
     const room: Listed = { id: f[0], slug: f[1], name: f[2], topic: f[3], kind: f[4] as RoomKind, role: f[5] }
     if (room.role) room.unread = { readNumber: Number(f[6]), lastNumber: Number(f[7]), unread: Number(f[8]), mentioned: f[9] === '1' }
     if (f[10]) {
-      room.peer = { id: f[10], username: f[11], name: f[12] || f[11] }
+      // (a picture's file name is PocketBase's, [a-z0-9_.] only)
+      room.peer = { id: f[10], username: f[11], name: f[12] || f[11], picture: f[13] }
       room.name = room.peer.name
     }
     out[i] = room

@@ -23,11 +23,14 @@ export class LimitError extends HttpError {
 }
 
 // HEARTH_LIMIT_<NAME>="max/seconds" lets an operator (or a benchmark) change a limit; the site's
-// settings (an admin's, read at each use) win over it.
+// settings (an admin's, read once per request) win over it.
 function configured(limit: Limit): Limit {
-  const raw = limitSetting(limit.name) || process.env[`HEARTH_LIMIT_${limit.name.toUpperCase()}`]
+  return parsed(limitSetting(limit.name), parsed(process.env[`HEARTH_LIMIT_${limit.name.toUpperCase()}`], limit))
+}
+
+function parsed(raw: string | undefined, otherwise: Limit): Limit {
   const m = raw && /^(\d+)\/(\d+)$/.exec(raw)
-  return m ? { ...limit, max: Number(m[1]), windowSeconds: Number(m[2]) } : limit
+  return m && Number(m[2]) > 0 ? { ...otherwise, max: Number(m[1]), windowSeconds: Number(m[2]) } : otherwise
 }
 
 // docs/OPERATING.md lists these (tests/unit/settings.test.mjs checks it does).
@@ -42,7 +45,17 @@ export const LIMITS = {
   conversations: { name: 'conversations', max: 30, windowSeconds: 3600 },
   typing: { name: 'typing', max: 30, windowSeconds: 60 },
   subscriptions: { name: 'subscriptions', max: 60, windowSeconds: 60 },
+  // taken in Go, by PocketBase's own POST /api/realtime (src/server/main.go, which has the same default)
+  realtimeSubscribes: { name: 'realtime_subscribes', max: 120, windowSeconds: 60 },
 } satisfies Record<string, Limit>
+
+/** defaultOf is a limit's "uses/seconds" without the site's setting: the environment's, else Hearth's own. */
+export function defaultOf(name: string): string {
+  const base = Object.values(LIMITS).find((l) => l.name === name)
+  if (!base) return ''
+  const limit = parsed(process.env[`HEARTH_LIMIT_${name.toUpperCase()}`], base)
+  return `${limit.max}/${limit.windowSeconds}`
+}
 
 /** take reserves one use of the limit by who; false when who has none left in this window. */
 export function take(base: Limit, who: string): boolean {

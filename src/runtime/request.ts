@@ -92,14 +92,15 @@ function forwardedProto(e: any): string {
 export const FORM_LIMIT = 64 << 10
 
 /**
- * formOf reads a urlencoded or multipart body as raw strings (never coerced to numbers). A body
- * that cannot be read (a malformed escape, a cut-off multipart body, text that is not UTF-8) is a
- * 400, and one over FORM_LIMIT a 413, whether it said its length or came chunked.
+ * formOf reads a urlencoded or multipart body as raw strings (never coerced to numbers); the files
+ * of a multipart body stay in the request (e.findUploadedFiles). A body that cannot be read (a
+ * malformed escape, a cut-off multipart body, text that is not UTF-8) is a 400, and one over limit
+ * a 413, whether it said its length or came chunked.
  */
-export function formOf(e: any): Record<string, string> {
+export function formOf(e: any, limit = FORM_LIMIT): Record<string, string> {
   const r = e.request
-  if (r.contentLength > FORM_LIMIT) throw tooLarge()
-  $limitBody(e, FORM_LIMIT)
+  if (r.contentLength > limit) throw tooLarge(limit)
+  $limitBody(e, limit)
   const type = String(r.header.get('Content-Type') || '')
   // Go's parser reads the query string too and fails the whole form over a bad escape there; the
   // query is read (leniently) by requestOf, so the parser sees the body alone
@@ -109,7 +110,7 @@ export function formOf(e: any): Record<string, string> {
     if (type.startsWith('multipart/form-data')) r.parseMultipartForm(1 << 20)
     else r.parseForm()
   } catch (err) {
-    if (/too large/i.test(String(err))) throw tooLarge()
+    if (/too large/i.test(String(err))) throw tooLarge(limit)
     throw new HttpError(400, 'This form could not be read: it was malformed or cut off on the way. Please try again.')
   } finally {
     r.url.rawQuery = rawQuery
@@ -121,6 +122,6 @@ export function formOf(e: any): Record<string, string> {
   }
 }
 
-function tooLarge(): HttpError {
-  return new HttpError(413, `This form is too large: at most ${FORM_LIMIT >> 10} KB can be sent.`)
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, `This form is too large: at most ${limit >> 10} KB can be sent.`)
 }

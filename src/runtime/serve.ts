@@ -2,7 +2,7 @@
 import { matchRoute, isPrivatePath, isReserved } from './routes'
 import { routes, layoutsFor, handlerFor, pageFile, pagesRoot, errorPageFor } from './pages'
 import { renderFile, fileExists } from './templates'
-import { requestOf, formOf, type PageRequest } from './request'
+import { requestOf, formOf, FORM_LIMIT, type PageRequest } from './request'
 import { newContext, Halt, HttpError, JsonAnswer, type PageContext, type ResponseState } from './context'
 import { securityHeaders, personalHeaders } from './headers'
 import type { Route } from './routes'
@@ -11,11 +11,21 @@ import { theApp } from './app'
 import { newCapture, type Capture } from './capture'
 import { LimitError } from './limits'
 import { keptValues } from './forms'
+import { openScope, closeScope } from './request-memo'
 
 const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE']
 
 /** servePage answers a request with the page that matches it, a static file, or an error page. */
 export function servePage(e: any): void {
+  openScope()
+  try {
+    answer(e)
+  } finally {
+    closeScope()
+  }
+}
+
+function answer(e: any): void {
   securityHeaders(e)
   const request = requestOf(e)
   let ctx: PageContext | null = null
@@ -41,14 +51,14 @@ export function servePage(e: any): void {
     const params = match.params
     const user = app.currentUser(e, request)
     if (user) personalHeaders(e)
-    const form = STATE_CHANGING.includes(request.method) ? formOf(e) : {}
+    const method = request.method === 'HEAD' ? 'get' : request.method.toLowerCase()
+    const handler = handlerFor(route, method)
+    if (!handler && (method !== 'get' || !route.file)) refuseMethod(e, route)
+    const form = STATE_CHANGING.includes(request.method) ? formOf(e, bodyLimitOf(handler, app.helpers)) : {}
     const made = newContext(e, request, params, user, form, app.helpers)
     ctx = made.ctx
     const capture = newCapture()
     Object.assign(ctx, app.contextual(ctx), { event: e, sseSend: capture.sseSend, __sseSendAt: capture.__sseSendAt })
-    const method = request.method === 'HEAD' ? 'get' : request.method.toLowerCase()
-    const handler = handlerFor(route, method)
-    if (!handler && (method !== 'get' || !route.file)) refuseMethod(e, route)
     if (handler) ctx.data = method === 'get' ? handler(ctx) || {} : runMethod(handler, ctx, made.state)
     if (made.state.json) {
       respondJson(e, made.state.json)
@@ -64,6 +74,15 @@ export function servePage(e: any): void {
     }
     renderError(e, request, ctx, route, err)
   }
+}
+
+/**
+ * bodyLimitOf is the largest body a handler reads: its own bodyLimit (bytes, or a function of the
+ * app's helpers), such as an upload's, else FORM_LIMIT.
+ */
+function bodyLimitOf(handler: any, helpers: Record<string, unknown>): number {
+  const limit = handler?.bodyLimit
+  return typeof limit === 'function' ? limit(helpers) : typeof limit === 'number' ? limit : FORM_LIMIT
 }
 
 /**

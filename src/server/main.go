@@ -108,10 +108,11 @@ func main() {
 	metrics.New(metrics.Sources{Relay: rel.Stats, Refusals: limiter.Refusals}).Register(app)
 
 	// PocketBase's own subscribe endpoint (POST /api/realtime) costs a lookup and a broker update per
-	// call: HEARTH_LIMIT_REALTIME_SUBSCRIBES (default 120 per minute per address), like Hearth's route
+	// call: the admin's setting (read at each call), else HEARTH_LIMIT_REALTIME_SUBSCRIBES, else 120
+	// per minute per address, like Hearth's route
 	subscribes := limits.RuleFromEnv(limits.Rule{Name: "realtime_subscribes", Max: 120, Window: 60})
 	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
-		if !limiter.TakeRule(subscribes, e.RealIP()) {
+		if !limiter.TakeRule(limits.ParseRule(siteLimit(e.App, "limitRealtimeSubscribes"), subscribes), e.RealIP()) {
 			return e.TooManyRequestsError("Too many realtime subscribe requests; wait a minute.", nil)
 		}
 		return e.Next()

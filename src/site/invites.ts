@@ -1,14 +1,20 @@
-// Invite links, for registration by invite: each has an expiry and a number of uses. The link's
-// secret is shown once, to the admin who makes it; only its SHA-256 is stored.
+// Invite links, for registration by invite: each has an expiry and a number of uses, and an admin
+// may revoke it. The link's secret is shown once, to the admin who makes it; only its SHA-256 is
+// stored.
 import type { Errors } from '../runtime/forms'
+import { HttpError } from '../runtime/context'
 
 export interface Invite {
   id: string
   expires: string
   maxUses: number
   uses: number
+  revoked: boolean
   usable: boolean
 }
+
+// what makes an invite usable, in SQL: checked and counted by one statement (see consume)
+const USABLE = "uses < maxUses AND expires > {:now} AND revoked = ''"
 
 const nowString = () => new Date().toISOString().replace('T', ' ')
 const hashOf = (token: string) => $security.sha256(token)
@@ -40,7 +46,8 @@ export function list(): Invite[] {
     expires: r.getString('expires'),
     maxUses: r.getInt('maxUses'),
     uses: r.getInt('uses'),
-    usable: r.getInt('uses') < r.getInt('maxUses') && r.getString('expires') > now,
+    revoked: r.getString('revoked') !== '',
+    usable: r.getInt('uses') < r.getInt('maxUses') && r.getString('expires') > now && r.getString('revoked') === '',
   }))
 }
 
@@ -48,7 +55,7 @@ export function list(): Invite[] {
 export function isUsable(token: string): boolean {
   if (!token) return false
   const row = new DynamicModel({ n: 0 })
-  $app.db().newQuery('SELECT EXISTS (SELECT 1 FROM invites WHERE tokenHash = {:hash} AND uses < maxUses AND expires > {:now}) AS n')
+  $app.db().newQuery(`SELECT EXISTS (SELECT 1 FROM invites WHERE tokenHash = {:hash} AND ${USABLE}) AS n`)
     .bind({ hash: hashOf(token), now: nowString() }).one(row)
   return !!row.n
 }
@@ -59,7 +66,32 @@ export function isUsable(token: string): boolean {
  */
 export function consume(tx: any, token: string): boolean {
   if (!token) return false
-  const result = tx.db().newQuery('UPDATE invites SET uses = uses + 1 WHERE tokenHash = {:hash} AND uses < maxUses AND expires > {:now}')
+  const result = tx.db().newQuery(`UPDATE invites SET uses = uses + 1 WHERE tokenHash = {:hash} AND ${USABLE}`)
     .bind({ hash: hashOf(token), now: nowString() }).execute()
   return result.rowsAffected() === 1
+}
+
+/** isRevoked: the token names an invite an admin revoked. */
+export function isRevoked(token: string): boolean {
+  if (!token) return false
+  const row = new DynamicModel({ n: 0 })
+  $app.db().newQuery("SELECT EXISTS (SELECT 1 FROM invites WHERE tokenHash = {:hash} AND revoked != '') AS n").bind({ hash: hashOf(token) }).one(row)
+  return !!row.n
+}
+
+/**
+ * revoke ends an invite now (again: nothing changes). A sign-up that took its use before is kept;
+ * any later one finds it revoked, as consume checks and counts in one statement. The time is
+ * SQLite's when the UPDATE runs, after every sign-up committed before it.
+ */
+export function revoke(id: string): void {
+  const result = $app.db().newQuery("UPDATE invites SET revoked = strftime('%Y-%m-%d %H:%M:%fZ', 'now') WHERE id = {:id} AND revoked = ''")
+    .bind({ id }).execute()
+  if (result.rowsAffected() === 0 && !exists(id)) throw new HttpError(404, 'There is no such invite link.')
+}
+
+function exists(id: string): boolean {
+  const row = new DynamicModel({ n: 0 })
+  $app.db().newQuery('SELECT EXISTS (SELECT 1 FROM invites WHERE id = {:id}) AS n').bind({ id }).one(row)
+  return !!row.n
 }

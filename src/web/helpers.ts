@@ -12,7 +12,10 @@ import * as setup from '../accounts/setup'
 import * as disabling from '../accounts/disabling'
 import * as settings from '../site/settings'
 import * as invites from '../site/invites'
+import { LIMIT_SETTINGS } from '../site/limit-settings'
+import { defaultOf } from '../runtime/limits'
 import * as passwords from '../accounts/passwords'
+import * as pictures from '../accounts/pictures'
 import * as avatars from '../chat/avatars'
 import * as realtime from '../realtime/subscribe'
 import * as history from '../realtime/history'
@@ -46,9 +49,13 @@ export const helpers = {
   disabling,
   settings,
   invites,
+  /** the rate limits an admin may set, and each one's default ("uses/seconds") */
+  limitSettings: LIMIT_SETTINGS,
+  limitDefault: defaultOf,
   /** the site's name (an admin's setting): the layout's title and header */
   siteName: () => settings.siteName(),
   passwords,
+  pictures,
   avatars,
   realtime,
   history,

@@ -192,7 +192,7 @@ export function person(ctx: Ctx) {
   ctx.requireUser()
   const record = users.findUser(ctx.params.person)
   if (!record) throw new HttpError(404, 'Nobody has that username.')
-  return { person: { id: record.id, username: record.getString('username'), name: record.getString('name') || record.getString('username') } }
+  return { person: { id: record.id, username: record.getString('username'), name: record.getString('name') || record.getString('username'), picture: record.getString('avatar') } }
 }
 
 /**

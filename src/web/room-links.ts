@@ -6,6 +6,7 @@ import type { Room } from '../chat/rooms'
 import type { Counted } from '../chat/unread'
 import type { Listed } from '../chat/room-list'
 import { PAGE_SIZE } from '../chat/messages'
+import * as pictures from '../accounts/pictures'
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 const SPECIAL = /[&<>"']/
@@ -30,7 +31,7 @@ export function unreadMark(c?: Counted): string {
 function link(room: Listed, currentId: string, avatarSize: number): string {
   const current = room.id === currentId ? ' aria-current="page"' : ''
   const face = room.peer
-    ? `<img class="avatar${avatarSize < 24 ? ' tiny' : ' small'}" src="/avatars/${esc(room.peer.id)}" alt="" width="${avatarSize}" height="${avatarSize}">`
+    ? `<img class="avatar${avatarSize < 24 ? ' tiny' : ' small'}" src="${esc(pictures.urlOf(room.peer.id, room.peer.picture))}" alt="" width="${avatarSize}" height="${avatarSize}">`
     : '<span class="muted">#</span>'
   return `<a href="${unreadHref(room)}" data-room="${esc(room.id)}"${current}>${face}${esc(room.name)}${unreadMark(room.unread)}</a>`
 }

@@ -27,10 +27,12 @@ export class Visitor {
     }
   }
 
-  async request(method, path, { form, headers = {}, origin = this.server.url } = {}) {
+  async request(method, path, { form, multipart, headers = {}, origin = this.server.url } = {}) {
     const init = { method, redirect: 'manual', headers: { ...headers } }
     if (this.cookies.size) init.headers.Cookie = this.cookieHeader()
-    if (form) {
+    if (multipart) {
+      init.body = multipart // a FormData: fetch writes its Content-Type with the boundary
+    } else if (form) {
       init.body = new URLSearchParams(form).toString()
       init.headers['Content-Type'] = 'application/x-www-form-urlencoded'
     }
@@ -53,6 +55,11 @@ export class Visitor {
 
   post(path, form, opts = {}) {
     return this.request('POST', path, { ...opts, form })
+  }
+
+  /** upload posts a multipart form (a FormData), as a form with a file input does */
+  upload(path, formData, opts = {}) {
+    return this.request('POST', path, { ...opts, multipart: formData })
   }
 
   /** htmx sends HX-Request; Hearth answers with fragments */

@@ -27,7 +27,7 @@ export function proxyLocations(upstream) {
       proxy_read_timeout 1h;
     }
     location / {${pass}
-      client_max_body_size 1m;
+      client_max_body_size 6m;
     }`
 }
 

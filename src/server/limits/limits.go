@@ -18,7 +18,6 @@ package limits
 
 import (
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -138,17 +137,7 @@ type Rule struct {
 // RuleFromEnv reads HEARTH_LIMIT_<NAME>="max/seconds" the way Hearth's JS limits do
 // (src/runtime/limits.ts), falling back to def when it is unset or malformed.
 func RuleFromEnv(def Rule) Rule {
-	raw := os.Getenv("HEARTH_LIMIT_" + strings.ToUpper(def.Name))
-	max, window, ok := strings.Cut(raw, "/")
-	if !ok {
-		return def
-	}
-	m, err1 := strconv.Atoi(max)
-	w, err2 := strconv.Atoi(window)
-	if err1 != nil || err2 != nil || m < 0 || w <= 0 {
-		return def
-	}
-	return Rule{Name: def.Name, Max: m, Window: w}
+	return ParseRule(os.Getenv("HEARTH_LIMIT_"+strings.ToUpper(def.Name)), def)
 }
 
 // TakeRule is Take for a Rule.

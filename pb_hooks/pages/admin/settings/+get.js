@@ -1,4 +1,4 @@
 module.exports = (ctx) => {
   ctx.requireAdmin()
-  return { current: ctx.settings.current(), bodyCeiling: ctx.messages.bodyCeiling(), saved: 'saved' in ctx.request.query }
+  return { values: ctx.settings.formValues(ctx.settings.current()), bodyCeiling: ctx.messages.bodyCeiling(), saved: 'saved' in ctx.request.query }
 }

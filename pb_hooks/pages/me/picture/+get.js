@@ -1,0 +1,4 @@
+module.exports = (ctx) => {
+  ctx.requireUser()
+  return { saved: 'saved' in ctx.request.query }
+}

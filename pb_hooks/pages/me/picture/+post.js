@@ -1,0 +1,12 @@
+// A new profile picture: a PNG, JPEG, WebP or GIF within the admin's upload limit (413 over it).
+module.exports = (ctx) => {
+  const user = ctx.requireUser()
+  const result = ctx.pictures.upload(ctx.event, user.id)
+  if (result.errors) {
+    ctx.response.status(result.status)
+    return ctx.invalid(result.errors)
+  }
+  ctx.redirect('/me/picture?saved')
+}
+// the request may carry a picture up to users.avatar's own maxSize; the admin's limit is checked after
+module.exports.bodyLimit = ({ pictures }) => pictures.bodyLimit()

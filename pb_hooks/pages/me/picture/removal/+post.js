@@ -1,0 +1,5 @@
+// Back to one's initials.
+module.exports = (ctx) => {
+  ctx.pictures.remove(ctx.requireUser().id)
+  ctx.redirect('/me/picture')
+}

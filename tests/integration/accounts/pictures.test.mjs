@@ -1,0 +1,145 @@
+// Profile pictures: a person uploads one on /me/picture (a plain multipart form); it shows beside
+// their messages (old ones too, after a reload: the fragment's key follows its author), in the room
+// list's direct messages and on the members page. The admin's upload limit refuses a bigger file
+// with 413 and the page; a file that is not a PNG, JPEG, WebP or GIF is a 422 whatever its name
+// says; a cut-off body is a 400. The API shows the picture no further than the pages do.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServerWithSuperuser, api, userIdOf } from '../../helpers/admin.mjs'
+import { Visitor, signUp, createRoom, postMessage, apiToken, uniqueName, rawPost, PASSWORD } from '../../helpers/browserless.mjs'
+import { fieldError, messageItem } from '../../helpers/markup.mjs'
+import { PNG, GIF, pngOf, pictureForm } from '../../helpers/pictures.mjs'
+
+let server, admin, alice, bob, aliceId, slug
+before(async () => {
+  server = await startServerWithSuperuser({ env: { HEARTH_LIMIT_SIGNUPS: '1000/3600', HEARTH_UPLOAD_MAX: '100' } })
+  admin = new Visitor(server)
+  admin.username = uniqueName('admin')
+  assert.equal((await admin.post('/setup', { username: admin.username, password: PASSWORD, passwordConfirm: PASSWORD })).status, 303)
+  ;[alice, bob] = await Promise.all([signUp(server), signUp(server)])
+  aliceId = await userIdOf(alice)
+  slug = await createRoom(alice)
+  assert.equal((await bob.post(`/rooms/${slug}/membership`, {})).status, 303)
+})
+after(async () => { await server?.stop() })
+
+/** avatarOf is the src of a message's avatar on a page. */
+const avatarOf = (html, id) => /<img class="avatar" src="([^"]+)"/.exec(messageItem(html, id))[1].replace(/&amp;/g, '&')
+
+/** pictureOf is a person's picture file name, read as a superuser. */
+async function pictureOf(id) {
+  return (await api(server, 'GET', `/api/collections/users/records/${id}`, { token: server.superuserToken })).json.avatar
+}
+
+test('an uploaded picture shows beside old and new messages, the same for every reader', async () => {
+  const before = await postMessage(alice, slug, 'posted with my initials')
+  assert.equal(avatarOf((await bob.get(`/rooms/${slug}`)).text, before), `/avatars/${aliceId}`)
+
+  const page = await alice.get('/me/picture')
+  assert.match(page.text, /<form method="post" action="\/me\/picture" enctype="multipart\/form-data"/)
+  assert.match(page.text, /at most 100 KB/, 'HEARTH_UPLOAD_MAX is the default')
+  const saved = await alice.upload('/me/picture', pictureForm(PNG))
+  assert.equal(saved.status, 303, saved.text.slice(0, 300))
+  assert.equal(saved.location, '/me/picture?saved')
+  const file = await pictureOf(aliceId)
+  assert.match(file, /\.png$/)
+
+  const after = await postMessage(alice, slug, 'posted with my picture')
+  const room = (await bob.get(`/rooms/${slug}`)).text
+  const url = `/avatars/${aliceId}?v=${encodeURIComponent(file)}`
+  assert.equal(avatarOf(room, before), url, 'the old message shows the new picture after a reload')
+  assert.equal(avatarOf(room, after), url)
+  // the fragment is shared: what alice's own view shows of her message is what bob's does
+  assert.equal(messageItem((await alice.get(`/rooms/${slug}`)).text, before), messageItem(room, before))
+  assert.doesNotMatch(messageItem(room, (await postMessage(bob, slug, 'mine has no picture'))), /\?v=/)
+
+  const served = await fetch(server.url + url, { headers: { Cookie: bob.cookieHeader() } })
+  assert.equal(served.status, 200)
+  assert.equal(served.headers.get('content-type'), 'image/png')
+  assert.match(served.headers.get('cache-control'), /immutable/)
+  assert.deepEqual(Buffer.from(await served.arrayBuffer()), PNG)
+  assert.equal((await fetch(server.url + url)).status, 401, 'guests see no faces')
+})
+
+test('the picture shows in the room list\'s direct messages and on the members page', async () => {
+  assert.equal((await bob.post(`/people/${alice.username}/conversation`, {})).status, 303)
+  const file = encodeURIComponent(await pictureOf(aliceId))
+  const rooms = (await bob.get('/rooms')).text
+  assert.match(rooms, new RegExp(`<img class="avatar[^"]*" src="/avatars/${aliceId}\\?v=${file}"`))
+  const members = (await bob.get(`/rooms/${slug}/members`)).text
+  assert.match(members, new RegExp(`<img class="avatar small" src="/avatars/${aliceId}\\?v=${file}"`))
+})
+
+test('a file over the admin\'s limit is a 413 with the page; the limit is a setting', async () => {
+  const big = await bob.upload('/me/picture', pictureForm(pngOf(150 * 1024)))
+  assert.equal(big.status, 413)
+  assert.match(big.text, /<header class="site">/, 'the page, not a bare error')
+  assert.match(fieldError(big.text, 'avatar'), /at most 100 KB; this one has 150 KB/)
+
+  const bad = await admin.post('/admin/settings', { registration: 'open', uploadMax: '999999' })
+  assert.equal(bad.status, 422)
+  assert.match(fieldError(bad.text, 'uploadMax'), /from 1 to 5120/)
+  assert.equal((await admin.post('/admin/settings', { registration: 'open', uploadMax: '200' })).status, 303)
+  assert.equal((await bob.upload('/me/picture', pictureForm(pngOf(150 * 1024)))).status, 303, 'applies at once')
+  assert.equal((await admin.post('/admin/settings', { registration: 'open', uploadMax: '2' })).status, 303)
+  assert.equal((await bob.upload('/me/picture', pictureForm(pngOf(3 * 1024)))).status, 413)
+  assert.equal((await admin.post('/admin/settings', { registration: 'open' })).status, 303)
+  // over users.avatar's own 5 MB the body is not read at all
+  const huge = await bob.upload('/me/picture', pictureForm(pngOf(6 << 20)))
+  assert.equal(huge.status, 413)
+})
+
+test('only PNG, JPEG, WebP and GIF, told from the bytes, not the name: 422', async () => {
+  const gif = await bob.upload('/me/picture', pictureForm(GIF, 'face.gif', 'image/gif'))
+  assert.equal(gif.status, 303)
+  for (const [bytes, name, type] of [
+    [Buffer.from('<html><script>alert(1)</script></html>'), 'face.png', 'image/png'],
+    [Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'face.png', 'image/png'],
+    [Buffer.from('just some text'), 'face.jpg', 'image/jpeg'],
+  ]) {
+    const res = await bob.upload('/me/picture', pictureForm(bytes, name, type))
+    assert.equal(res.status, 422, name)
+    assert.equal(fieldError(res.text, 'avatar'), 'Choose a PNG, JPEG, WebP or GIF picture.')
+  }
+  const none = await bob.upload('/me/picture', new FormData())
+  assert.equal(none.status, 422)
+  assert.equal(fieldError(none.text, 'avatar'), 'Choose a picture first.')
+  assert.match(await pictureOf(await userIdOf(bob)), /\.gif$/, 'the last good picture stays')
+})
+
+test('a cut-off multipart body is a 400, never a 500; cross-site and guest uploads are refused', async () => {
+  const boundary = 'hearthboundary'
+  const whole = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="avatar"; filename="me.png"\r\nContent-Type: image/png\r\n\r\n`),
+    pngOf(4096),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ])
+  for (const chunked of [false, true]) {
+    const res = await rawPost(server, '/me/picture', whole.subarray(0, 2000), { type: `multipart/form-data; boundary=${boundary}`, cookie: bob.cookieHeader(), chunked })
+    assert.equal(res.status, 400, `chunked: ${chunked}: ${res.text.slice(0, 200)}`)
+  }
+  assert.equal((await bob.upload('/me/picture', pictureForm(PNG), { origin: 'https://evil.example' })).status, 403)
+  const guest = await new Visitor(server).upload('/me/picture', pictureForm(PNG))
+  assert.equal(guest.status, 303)
+  assert.match(guest.location, /^\/login/)
+})
+
+test('the API reveals a picture only as the pages do, and changes none', async () => {
+  const file = await pictureOf(aliceId)
+  const guestList = await api(server, 'GET', '/api/collections/users/records')
+  assert.ok(guestList.status === 403 || guestList.json.items.length === 0, 'guests list nobody')
+  assert.notEqual((await fetch(`${server.url}/api/files/users/${aliceId}/${file}`)).status, 200, 'no file without a file token')
+  const token = await apiToken(server, bob.username)
+  const changed = await fetch(`${server.url}/api/collections/users/records/${await userIdOf(bob)}`, {
+    method: 'PATCH', headers: { Authorization: token }, body: pictureForm(PNG),
+  })
+  assert.notEqual(changed.status, 200, 'people change their picture on the page only')
+})
+
+test('removing the picture brings the initials back', async () => {
+  const res = await alice.post('/me/picture/removal', {})
+  assert.equal(res.status, 303)
+  assert.equal(await pictureOf(aliceId), '')
+  const id = await postMessage(alice, slug, 'initials again')
+  assert.equal(avatarOf((await bob.get(`/rooms/${slug}`)).text, id), `/avatars/${aliceId}`)
+})
