@@ -32,8 +32,10 @@ function load(app: any): Settings {
   const row = new DynamicModel(fields)
   try {
     app.db().newQuery(`SELECT ${Object.keys(fields).join(', ')} FROM settings LIMIT 1`).one(row)
-  } catch {
-    // no row (an operator deleted it): the defaults
+  } catch (err) {
+    // no row (an operator deleted it): the defaults; any other failure must not read as them
+    // (closed or invite-only sign-ups would open)
+    if (!/no rows/.test(String(err))) throw err
   }
   return {
     siteName: row.siteName,

@@ -114,6 +114,24 @@ test('closed registration refuses sign-ups; the sign-up limit is a setting too',
   await signUp(server)
 })
 
+test('settings that cannot be read never read as the defaults: closed sign-ups stay closed', async () => {
+  await change({ registration: 'closed' })
+  const su = (method, path, body) => api(server, method, path, { token: server.superuserToken, body })
+  // an operator renames the collection (its table with it): the row cannot be read, which is not "no row"
+  assert.equal((await su('PATCH', '/api/collections/settings', { name: 'settings_elsewhere' })).status, 200)
+  try {
+    const username = uniqueName('shut')
+    const res = await new Visitor(server).post('/signup', { username, password: PASSWORD, passwordConfirm: PASSWORD })
+    assert.notEqual(res.status, 303, 'no account made')
+    const found = await su('GET', `/api/collections/users/records?filter=${encodeURIComponent(`username='${username}'`)}`)
+    assert.equal(found.json.items.length, 0)
+  } finally {
+    assert.equal((await su('PATCH', '/api/collections/settings_elsewhere', { name: 'settings' })).status, 200)
+  }
+  assert.equal((await new Visitor(server).post('/signup', { username: uniqueName(), password: PASSWORD, passwordConfirm: PASSWORD })).status, 403, 'closed again')
+  await change({})
+})
+
 test('by invite: a link lets in as many as it says, however many come at once, until it expires', async () => {
   await change({ registration: 'invite' })
   const guest = new Visitor(server)
