@@ -6,19 +6,15 @@
 // (3 people, 2 emoji each), and the result goes to room-page-reactions.json.
 //
 //   node bench/room-page.mjs [--quick] [--seconds=8] [--concurrency=1,32] [--gogc=100] [--reactions]
-import http from 'node:http'
-import {
-  args, numList, summary, ratio, round, sleep, startBenchServer, request, loop, writeResult, goal, fmt,
-  LoadSampler, onExit, cpuMs, perfRecord,
-} from './lib/common.mjs'
+import { args, numList, startBenchServer, request, writeResult, goal, fmt, LoadSampler, onExit, perfRecord } from './lib/common.mjs'
 import { setupRoom, fill, reactToAll } from './lib/setup.mjs'
+import { compare } from './lib/compare.mjs'
 
 const a = args()
 const quick = !!a.quick
 const SECONDS = Number(a.seconds ?? (quick ? 3 : 8))
 const CONCURRENCY = numList(a.concurrency, [1, 32])
 const ROUNDS = 2
-const MAX_REQUESTS = 50000
 
 const load = new LoadSampler()
 // --gogc=N runs the server with GOGC=N (an experiment: how much of the page's cost is the GC)
@@ -48,44 +44,10 @@ try {
   console.log(`room page ${page.bytes.length} bytes of HTML (50 messages); JSON list ${list.bytes.length} bytes`)
 
   for (const c of CONCURRENCY) {
-    const ag = new http.Agent({ keepAlive: true, maxSockets: c })
-    const run = (sys, ms) => loop(async () => {
-      const res = await request(server, 'GET', systems[sys].path, { headers: systems[sys].headers, agent: ag })
-      if (res.status !== 200) throw new Error(`status ${res.status}`)
-    }, { concurrency: c, durationMs: ms, maxRequests: MAX_REQUESTS })
-    // warm up both (connections, VMs, caches)
-    await run('hearth', 1000)
-    await run('pb', 1000)
-    const acc = { hearth: { lat: [], n: 0, ms: 0, errors: 0, cpu: 0 }, pb: { lat: [], n: 0, ms: 0, errors: 0, cpu: 0 } }
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const sys of r % 2 ? ['pb', 'hearth'] : ['hearth', 'pb']) {
-        const perfStop = perfRecord(server.pid, `room-${sys}-c${c}-r${r}`)
-        const cpu0 = cpuMs(server.pid)
-        const out = await run(sys, (SECONDS * 1000) / ROUNDS)
-        acc[sys].cpu += cpuMs(server.pid) - cpu0
-        await perfStop()
-        acc[sys].lat.push(...out.latencies)
-        acc[sys].n += out.count
-        acc[sys].ms += out.elapsedMs
-        acc[sys].errors += out.errors
-        await sleep(200)
-      }
-    }
-    ag.destroy()
-    const row = { concurrency: c }
-    for (const sys of ['hearth', 'pb']) {
-      row[sys] = {
-        latency: summary(acc[sys].lat),
-        requestsPerSecond: round((acc[sys].n * 1000) / acc[sys].ms, 1),
-        errors: acc[sys].errors,
-        serverCpuMsPerRequest: round(acc[sys].cpu / Math.max(1, acc[sys].n), 2),
-      }
-    }
-    row.ratio = {
-      p50: ratio(row.hearth.latency.p50, row.pb.latency.p50),
-      p99: ratio(row.hearth.latency.p99, row.pb.latency.p99),
-      requestsPerSecond: ratio(row.hearth.requestsPerSecond, row.pb.requestsPerSecond),
-    }
+    const row = await compare(server, systems, {
+      concurrency: c, seconds: SECONDS, rounds: ROUNDS,
+      record: (sys, r) => perfRecord(server.pid, `room-${sys}-c${c}-r${r}`),
+    })
     console.log(`  concurrency ${c}: Hearth page  ${fmt(row.hearth.latency)}  ${row.hearth.requestsPerSecond} req/s  ${row.hearth.serverCpuMsPerRequest} ms server CPU/req`)
     console.log(`  concurrency ${c}: JSON list    ${fmt(row.pb.latency)}  ${row.pb.requestsPerSecond} req/s  ${row.pb.serverCpuMsPerRequest} ms server CPU/req`)
     console.log(`  concurrency ${c}: Hearth/JSON  p50 ${row.ratio.p50}x  p99 ${row.ratio.p99}x  req/s ${row.ratio.requestsPerSecond}x`)

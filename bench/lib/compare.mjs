@@ -9,9 +9,10 @@ const MAX_REQUESTS = 50000
 /**
  * compare runs systems = { name: { path, headers } } (two of them) at one concurrency for `seconds`
  * in all, split into `rounds`; returns { concurrency, [name]: { latency, requestsPerSecond, errors,
- * serverCpuMsPerRequest }, ratio: first / second }.
+ * serverCpuMsPerRequest }, ratio: first / second }. record(name, round), if given, starts recording a
+ * round (a CPU profile, say) and returns the function that stops it.
  */
-export async function compare(server, systems, { concurrency, seconds, rounds = 2 }) {
+export async function compare(server, systems, { concurrency, seconds, rounds = 2, record = null }) {
   const names = Object.keys(systems)
   const ag = new http.Agent({ keepAlive: true, maxSockets: concurrency })
   const run = (name, ms) => loop(async () => {
@@ -22,9 +23,11 @@ export async function compare(server, systems, { concurrency, seconds, rounds = 
   const acc = Object.fromEntries(names.map((n) => [n, { lat: [], n: 0, ms: 0, errors: 0, cpu: 0 }]))
   for (let r = 0; r < rounds; r++) {
     for (const name of r % 2 ? [...names].reverse() : names) {
+      const stopRecording = record ? record(name, r) : null
       const cpu0 = cpuMs(server.pid)
       const out = await run(name, (seconds * 1000) / rounds)
       acc[name].cpu += cpuMs(server.pid) - cpu0
+      if (stopRecording) await stopRecording()
       acc[name].lat.push(...out.latencies)
       acc[name].n += out.count
       acc[name].ms += out.elapsedMs
