@@ -50,12 +50,16 @@ func (q *fanout) takeAll() []delivery {
 func (r *Relay) fanOut() {
 	for range r.out.kick {
 		for {
-			batch := r.out.takeAll()
+			batch := withRecipients(r.out.takeAll())
 			if len(batch) == 0 {
 				break
 			}
-			if len(batch) == 1 {
-				r.deliver(batch[0])
+			// note: a post publishes two events at once (the room's and the readers' activity),
+			// so two waiting is the common case, not a backlog: write those directly, in order
+			if len(batch) <= directBatch {
+				for _, d := range batch {
+					r.deliver(d)
+				}
 				continue
 			}
 			// behind: queue everything, so that each connection's loop sends its share of the
@@ -69,6 +73,21 @@ func (r *Relay) fanOut() {
 			}
 		}
 	}
+}
+
+// directBatch is the most deliveries waiting at once that the fan-out still writes directly, one
+// after another; more than that is a backlog, queued for the connections' loops.
+const directBatch = 4
+
+// withRecipients drops the deliveries nobody receives, in place.
+func withRecipients(batch []delivery) []delivery {
+	kept := batch[:0]
+	for _, d := range batch {
+		if len(d.recipients) > 0 {
+			kept = append(kept, d)
+		}
+	}
+	return kept
 }
 
 // deliver writes one event to its recipients, split over the cores when they are many.
