@@ -35,10 +35,29 @@ export interface Rendered {
  * may read the room (username to user id); those become links, every other @name stays text.
  */
 export function renderBody(body: string, readersNamed: (usernames: string[]) => Map<string, string> = () => new Map()): Rendered {
+  const plain = plainParagraph(body)
+  if (plain !== null) return { html: plain, mentions: [] }
   const env: MentionEnv = { named: new Set(), readers: new Map() }
   const tokens = renderer().parse(body, env)
   env.readers = env.named.size ? readersNamed([...env.named]) : new Map()
   const html = renderer().renderer.render(tokens, renderer().options, env).trim()
   const mentions = [...new Set([...env.named].map((name) => env.readers.get(name)).filter((id): id is string => !!id))]
   return { html, mentions }
+}
+
+// Characters that can start Markdown, a mention, a link (any scheme's colon) or an HTML escape
+// anywhere in a line, and what can start a block (a list, a quote) at its beginning.
+const MARKUP = /[\\`*_~[\]!<>&@#|:\n\r\0]/
+const BLOCK_START = /^(?:[-+=]|\d{1,9}[.)])/
+
+/**
+ * plainParagraph renders a body of plain words (one line, no Markdown, nothing linkify would link)
+ * as the one paragraph markdown-it makes of it, without parsing it: most messages are such, and
+ * the parser was a tenth of a post's CPU. null for anything else. tests/unit/format.test.mjs
+ * holds it to markdown-it's output.
+ */
+export function plainParagraph(body: string): string | null {
+  if (!body || body !== body.trim() || MARKUP.test(body) || BLOCK_START.test(body)) return null
+  if (renderer().linkify.test(body)) return null
+  return `<p>${body.replace(/"/g, '&quot;')}</p>`
 }

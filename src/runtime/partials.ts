@@ -9,7 +9,9 @@ export function renderPartial(name: string, locals: Record<string, unknown>): st
   const root = pagesRoot()
   const file = findPartial(name, root, root)
   if (!file) throw new Error(`renderPartial: no pages/_private/${name}.ejs`)
-  return renderFile(file, root, { ...theApp().helpers, ...locals })
+  // note: the helpers are the locals' prototype, not copied into them: a fragment is rendered on
+  // every change, and copying every helper each time showed in a post's profile
+  return renderFile(file, root, Object.assign(Object.create(theApp().helpers), locals))
 }
 
 // The digest changes whenever any partial does; it is recomputed at most once a second (as
