@@ -152,18 +152,41 @@ export function matchRoute(routes: Route[], path: string): Match | null {
   if (isReserved(path)) return null
   const parts = splitPath(path)
   if (!parts) return null
-  let best: Match | null = null
-  for (const route of routes) {
-    if (route.segments.length !== parts.length) continue
-    const params: Record<string, string> = {}
-    const ok = route.segments.every((segment, i) => {
-      if ('literal' in segment) return segment.literal === parts[i]
-      if (parts[i] === '') return false
-      params[segment.param] = parts[i]
-      return true
-    })
-    if (!ok) continue
-    if (!best || moreSpecific(route, best.route) < 0) best = { route, params }
+  let best: Route | null = null
+  for (const route of withLength(routes, parts.length)) {
+    if (!matches(route, parts)) continue
+    if (!best || moreSpecific(route, best) < 0) best = route
   }
-  return best
+  if (!best) return null
+  const params: Record<string, string> = {}
+  best.segments.forEach((segment, i) => {
+    if ('param' in segment) params[segment.param] = parts[i]
+  })
+  return { route: best, params }
+}
+
+function matches(route: Route, parts: string[]): boolean {
+  for (let i = 0; i < parts.length; i++) {
+    const segment = route.segments[i]
+    if ('literal' in segment ? segment.literal !== parts[i] : parts[i] === '') return false
+  }
+  return true
+}
+
+// Every request matches its path against the routes: they are grouped by their number of
+// segments once per list of routes, which a VM keeps until the pages change.
+const byLength = new WeakMap<Route[], Map<number, Route[]>>()
+
+function withLength(routes: Route[], length: number): Route[] {
+  let groups = byLength.get(routes)
+  if (!groups) {
+    groups = new Map()
+    for (const route of routes) {
+      const group = groups.get(route.segments.length)
+      if (group) group.push(route)
+      else groups.set(route.segments.length, [route])
+    }
+    byLength.set(routes, groups)
+  }
+  return groups.get(length) || []
 }

@@ -90,8 +90,13 @@ function partialFile(name: string, fromDir: string, root: string): string {
  */
 export function renderFile(file: string, root: string, locals: object, asPage = false): string {
   const scope = Object.create(locals)
-  scope.include = includeFrom(dirname(file), root, scope)
+  withIncludes(scope, dirname(file), root)
   return compile(file, asPage)(scope)
+}
+
+function withIncludes(scope: any, dir: string, root: string): void {
+  scope.include = includeFrom(dir, root, scope)
+  scope.includeStatic = includeStaticFrom(dir, root, scope)
 }
 
 function includeFrom(dir: string, root: string, parent: object) {
@@ -99,8 +104,30 @@ function includeFrom(dir: string, root: string, parent: object) {
     const file = partialFile(name, dir, root)
     const scope = Object.create(parent)
     if (data) Object.assign(scope, data)
-    scope.include = includeFrom(dirname(file), root, scope)
+    withIncludes(scope, dirname(file), root)
     return compile(file)(scope)
+  }
+}
+
+// A static partial's output, by file, with the compiled template that made it.
+const statics = new Map<string, { fn: Compiled; html: string }>()
+
+/**
+ * includeStatic includes a partial that shows the same whatever the page (it may use the helpers,
+ * never a page's locals): rendered once per version of its file, then reused. For markup repeated
+ * under every message, such as the reaction picker, which was half of a message's rendering.
+ */
+function includeStaticFrom(dir: string, root: string, parent: object) {
+  return (name: string) => {
+    const file = partialFile(name, dir, root)
+    const fn = compile(file)
+    const hit = statics.get(file)
+    if (hit && hit.fn === fn) return hit.html
+    const scope = Object.create(parent)
+    withIncludes(scope, dirname(file), root)
+    const html = fn(scope)
+    statics.set(file, { fn, html })
+    return html
   }
 }
 
