@@ -17,6 +17,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"hearth/server/stmtcache"
 )
 
 // BackstopPages is wal_autocheckpoint on every connection: reached only if the background
@@ -30,9 +32,13 @@ const Interval = time.Second
 // check that every other setting matches PocketBase's.
 const pragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_pragma=wal_autocheckpoint(20000)"
 
-// Connect opens a database the way PocketBase does, with the backstop; for pocketbase.Config.
+// Statements is how many prepared statements each connection keeps (see stmtcache).
+const Statements = 32
+
+// Connect opens a database the way PocketBase does, with the backstop and each connection's
+// prepared statements kept; for pocketbase.Config.
 func Connect(dbPath string) (*dbx.DB, error) {
-	return dbx.Open("sqlite", dbPath+pragmas)
+	return stmtcache.Open(dbPath+pragmas, Statements), nil
 }
 
 // ConnectWithCache is Connect with SQLite's page cache per connection set to cacheKiB instead of
@@ -43,7 +49,7 @@ func ConnectWithCache(cacheKiB int) func(dbPath string) (*dbx.DB, error) {
 	}
 	withCache := strings.Replace(pragmas, "cache_size(-32000)", fmt.Sprintf("cache_size(-%d)", cacheKiB), 1)
 	return func(dbPath string) (*dbx.DB, error) {
-		return dbx.Open("sqlite", dbPath+withCache)
+		return stmtcache.Open(dbPath+withCache, Statements), nil
 	}
 }
 
