@@ -4,7 +4,9 @@
 // one JSON message per line on stdin (commands) and stdout (replies, "done" notices).
 //
 // Why Go: on the benchmark machine the Node readers spent 17 to 24 µs of CPU per event, as much
-// as the server under test, on the same two cores; a goroutine per connection costs a fraction.
+// as the server under test, on the same two cores. A goroutine per connection then cost 22 µs
+// (10 once it stopped allocating per event); a subscribed connection is now read by one of two
+// epoll loops instead (8 µs, most of it the read itself).
 package main
 
 import (
@@ -53,6 +55,9 @@ type command struct {
 
 type conn struct {
 	sock      net.Conn
+	st        stream
+	handover  atomic.Bool
+	fd        atomic.Int32 // the socket once an epoll loop reads it, -1 before and after
 	clientID  string
 	account   account
 	local     string
@@ -270,6 +275,7 @@ func openOne(o command, i int) error {
 	acc := o.Accounts[(o.AccountOffset+i)%len(o.Accounts)]
 	local := o.LocalAddresses[i%len(o.LocalAddresses)]
 	c := &conn{account: acc, local: local, port: o.Port, connected: make(chan struct{}), firstSeq: -1, lastSeq: -1}
+	c.fd.Store(-1)
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: 30 * time.Second}
 	sock, err := d.Dial("tcp", "127.0.0.1:"+strconv.Itoa(o.Port))
 	if err != nil {
@@ -285,7 +291,8 @@ func openOne(o command, i int) error {
 		return err
 	}
 	failed := make(chan error, 1)
-	go c.read(failed)
+	handedOver := make(chan struct{})
+	go c.read(failed, handedOver)
 	select {
 	case <-c.connected:
 	case err := <-failed:
@@ -315,6 +322,10 @@ func openOne(o command, i int) error {
 		sock.Close()
 		return err
 	}
+	if err := c.handOver(handedOver); err != nil {
+		c.closing.Store(true)
+		return fmt.Errorf("moving the connection to epoll: %v", err)
+	}
 	state.mu.Lock()
 	defer state.mu.Unlock()
 	if c.dead {
@@ -327,103 +338,220 @@ func openOne(o command, i int) error {
 	return nil
 }
 
-// read decodes the response (HTTP/1.1 head, chunks, SSE events) as bytes arrive.
-func (c *conn) read(failed chan<- error) {
-	defer c.closed()
+// stream is a connection's decoding state (HTTP/1.1 head, chunks, SSE events). Only one reader
+// at a time feeds it: the connection's goroutine until it is subscribed, then an epoll loop.
+//
+// note: the buffers are reused from event to event (nothing keeps a reference past onEvent), so
+// the reader allocates nothing per event: its garbage collections, on the two cores the server
+// under test also has, were a fifth of its CPU
+type stream struct {
+	pending, sse, data []byte
+	headerDone, chunked bool
+	rem, skip           int
+	connected           bool
+}
+
+// errEnded is the server's last chunk: it ended the stream.
+var errEnded = errors.New("the server ended the stream")
+
+// feed decodes bytes read at time t, handing each complete event to onEvent.
+func (c *conn) feed(p []byte, t float64) error {
+	st := &c.st
+	start := time.Now()
+	defer func() { busyNs.Add(int64(time.Since(start))) }()
+	st.pending = append(st.pending, p...)
+	if !st.headerDone {
+		end := bytes.Index(st.pending, []byte("\r\n\r\n"))
+		if end < 0 {
+			return nil
+		}
+		head := string(st.pending[:end])
+		if !strings.HasPrefix(head, "HTTP/1.1 200") && !strings.HasPrefix(head, "HTTP/1.0 200") {
+			return fmt.Errorf("SSE answered %.40s", head)
+		}
+		st.chunked = strings.Contains(strings.ToLower(head), "\r\ntransfer-encoding: chunked")
+		st.headerDone = true
+		st.pending = st.pending[:copy(st.pending, st.pending[end+4:])]
+	}
+	st.data = st.data[:0]
+	if st.chunked {
+		pos := 0
+		for pos < len(st.pending) {
+			if st.skip > 0 {
+				k := min(st.skip, len(st.pending)-pos)
+				st.skip -= k
+				pos += k
+				continue
+			}
+			if st.rem > 0 {
+				k := min(st.rem, len(st.pending)-pos)
+				st.data = append(st.data, st.pending[pos:pos+k]...)
+				st.rem -= k
+				pos += k
+				if st.rem == 0 {
+					st.skip = 2
+				}
+				continue
+			}
+			eol := bytes.Index(st.pending[pos:], []byte("\r\n"))
+			if eol < 0 {
+				break
+			}
+			size, perr := strconv.ParseInt(string(st.pending[pos:pos+eol]), 16, 64)
+			pos += eol + 2
+			if perr != nil || size <= 0 {
+				return errEnded
+			}
+			st.rem = int(size)
+		}
+		st.pending = st.pending[:copy(st.pending, st.pending[pos:])]
+	} else {
+		st.data = append(st.data, st.pending...)
+		st.pending = st.pending[:0]
+	}
+	st.sse = append(st.sse, st.data...)
+	off := 0
+	for {
+		i := bytes.Index(st.sse[off:], []byte("\n\n"))
+		if i < 0 {
+			break
+		}
+		name, payload := parseEvent(st.sse[off : off+i])
+		if name == "PB_CONNECT" && !st.connected {
+			st.connected = true
+			if j := strings.Index(payload, `"clientId":"`); j >= 0 {
+				id := payload[j+12:]
+				c.clientID = strings.Clone(id[:strings.IndexByte(id, '"')])
+			}
+			close(c.connected)
+		} else {
+			onEvent(c, name, payload, t)
+		}
+		off += i + 2
+	}
+	st.sse = st.sse[:copy(st.sse, st.sse[off:])]
+	return nil
+}
+
+// read feeds the connection from its goroutine until it fails, ends, or is handed over to an
+// epoll loop (handover: its read deadline then interrupts it, and it returns without closing).
+func (c *conn) read(failed chan<- error, handedOver chan<- struct{}) {
 	buf := make([]byte, 4096)
-	// note: the buffers are reused from event to event (nothing below keeps a reference past
-	// onEvent), so the reader allocates nothing per event: its garbage collections, on the two
-	// cores the server under test also has, were a fifth of its CPU
-	var pending, sse, data []byte
-	headerDone, chunked := false, false
-	var rem, skip int
-	connected := false
 	for {
 		n, err := c.sock.Read(buf)
 		if n > 0 {
-			t := now()
-			start := time.Now()
-			pending = append(pending, buf[:n]...)
-			if !headerDone {
-				end := bytes.Index(pending, []byte("\r\n\r\n"))
-				if end < 0 {
-					continue
+			if ferr := c.feed(buf[:n], now()); ferr != nil {
+				if !c.st.connected {
+					failed <- ferr
 				}
-				head := string(pending[:end])
-				if !strings.HasPrefix(head, "HTTP/1.1 200") && !strings.HasPrefix(head, "HTTP/1.0 200") {
-					failed <- fmt.Errorf("SSE answered %.40s", head)
-					c.sock.Close()
-					return
-				}
-				chunked = strings.Contains(strings.ToLower(head), "\r\ntransfer-encoding: chunked")
-				headerDone = true
-				pending = pending[end+4:]
+				c.sock.Close()
+				c.closed()
+				return
 			}
-			data = data[:0]
-			if chunked {
-				pos := 0
-				for pos < len(pending) {
-					if skip > 0 {
-						k := min(skip, len(pending)-pos)
-						skip -= k
-						pos += k
-						continue
-					}
-					if rem > 0 {
-						k := min(rem, len(pending)-pos)
-						data = append(data, pending[pos:pos+k]...)
-						rem -= k
-						pos += k
-						if rem == 0 {
-							skip = 2
-						}
-						continue
-					}
-					eol := bytes.Index(pending[pos:], []byte("\r\n"))
-					if eol < 0 {
-						break
-					}
-					size, perr := strconv.ParseInt(string(pending[pos:pos+eol]), 16, 64)
-					pos += eol + 2
-					if perr != nil || size <= 0 {
-						c.sock.Close() // the last chunk: the server ended the stream
-						return
-					}
-					rem = int(size)
-				}
-				pending = append(pending[:0], pending[pos:]...)
-			} else {
-				data = append(data, pending...)
-				pending = pending[:0]
-			}
-			sse = append(sse, data...)
-			off := 0
-			for {
-				i := bytes.Index(sse[off:], []byte("\n\n"))
-				if i < 0 {
-					break
-				}
-				name, payload := parseEvent(sse[off : off+i])
-				if name == "PB_CONNECT" && !connected {
-					connected = true
-					if j := strings.Index(payload, `"clientId":"`); j >= 0 {
-						id := payload[j+12:]
-						c.clientID = strings.Clone(id[:strings.IndexByte(id, '"')])
-					}
-					close(c.connected)
-				} else {
-					onEvent(c, name, payload, t)
-				}
-				off += i + 2
-			}
-			sse = sse[:copy(sse, sse[off:])]
-			busyNs.Add(int64(time.Since(start)))
 		}
 		if err != nil {
-			if !connected {
+			if c.handover.Load() {
+				close(handedOver)
+				return
+			}
+			if !c.st.connected {
 				failed <- fmt.Errorf("closed before PB_CONNECT: %v", err)
 			}
+			c.closed()
 			return
+		}
+	}
+}
+
+// Why epoll: a goroutine per connection costs a wake-up of the Go scheduler for every event on
+// every connection, about 10 µs of CPU each, on the two cores the server under test also uses.
+// Once subscribed, a connection's socket moves to one of a few epoll loops that read every ready
+// socket in turn (about 4 µs per event, BENCHMARKS.md).
+
+type poller struct {
+	epfd  int
+	mu    sync.Mutex
+	conns map[int32]*conn
+}
+
+var pollers = func() []*poller {
+	ps := make([]*poller, 2)
+	for i := range ps {
+		fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+		if err != nil {
+			panic(err)
+		}
+		ps[i] = &poller{epfd: fd, conns: map[int32]*conn{}}
+		go ps[i].loop()
+	}
+	return ps
+}()
+
+var nextPoller atomic.Int64
+
+// handOver moves a subscribed connection from its goroutine to an epoll loop.
+func (c *conn) handOver(handedOver <-chan struct{}) error {
+	c.handover.Store(true)
+	_ = c.sock.SetReadDeadline(time.Now())
+	<-handedOver
+	f, err := c.sock.(*net.TCPConn).File() // a duplicate descriptor of the same socket
+	c.sock.Close()                          // Go's poller lets go of the original
+	if err != nil {
+		return err
+	}
+	fd := int(f.Fd())
+	// note: the descriptor stays open after f is dropped: detach it from f first
+	nfd, err := syscall.Dup(fd)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if err := syscall.SetNonblock(nfd, true); err != nil {
+		syscall.Close(nfd)
+		return err
+	}
+	c.fd.Store(int32(nfd))
+	p := pollers[int(nextPoller.Add(1))%len(pollers)]
+	p.mu.Lock()
+	p.conns[int32(nfd)] = c
+	p.mu.Unlock()
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(nfd)}
+	return syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, nfd, &ev)
+}
+
+func (p *poller) loop() {
+	events := make([]syscall.EpollEvent, 256)
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := syscall.EpollWait(p.epfd, events, -1)
+		if err != nil {
+			if err == syscall.EINTR {
+				continue
+			}
+			panic(err)
+		}
+		for _, ev := range events[:n] {
+			p.mu.Lock()
+			c := p.conns[ev.Fd]
+			p.mu.Unlock()
+			if c == nil {
+				continue
+			}
+			m, rerr := syscall.Read(int(ev.Fd), buf)
+			if rerr == syscall.EAGAIN || rerr == syscall.EINTR {
+				continue
+			}
+			if m > 0 && c.feed(buf[:m], now()) == nil {
+				continue
+			}
+			// the end of the stream, an error, or closeAll's shutdown
+			p.mu.Lock()
+			delete(p.conns, ev.Fd)
+			p.mu.Unlock()
+			_ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, int(ev.Fd), nil)
+			c.fd.Store(-1)
+			syscall.Close(int(ev.Fd))
+			c.closed()
 		}
 	}
 }
@@ -729,6 +857,10 @@ func closeAll() {
 	for _, c := range conns {
 		c.closing.Store(true)
 		c.sock.Close()
+		// an epoll loop's socket: it sees the end and closes the descriptor itself
+		if fd := c.fd.Load(); fd >= 0 {
+			_ = syscall.Shutdown(int(fd), syscall.SHUT_RDWR)
+		}
 	}
 }
 
