@@ -466,7 +466,7 @@ func (c *conn) read(failed chan<- error, handedOver chan<- struct{}) {
 // Why epoll: a goroutine per connection costs a wake-up of the Go scheduler for every event on
 // every connection, about 10 µs of CPU each, on the two cores the server under test also uses.
 // Once subscribed, a connection's socket moves to one of a few epoll loops that read every ready
-// socket in turn (about 4 µs per event, BENCHMARKS.md).
+// socket in turn (8 µs per event against 10, BENCHMARKS.md; the read syscall is most of it).
 
 type poller struct {
 	epfd  int
