@@ -1,8 +1,6 @@
 package relay
 
 import (
-	"github.com/pocketbase/pocketbase/apis"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
@@ -47,11 +45,11 @@ func (r *Relay) Publish(event Event) int {
 	subscribers := r.topics.subscribers(event.Topic)
 	recipients := subscribers[:0]
 	for _, c := range subscribers {
-		auth, _ := c.client.Get(apis.RealtimeClientAuthKey).(*core.Record)
-		if auth == nil || auth.Collection().Name != collection {
+		who := c.client.who.Load()
+		if who == nil || who.collection != collection {
 			continue
 		}
-		if _, ok := allowed[auth.Id]; !event.AnyUser && !ok {
+		if _, ok := allowed[who.id]; !event.AnyUser && !ok {
 			continue
 		}
 		if event.Filter != nil && !event.Filter(c.client) {

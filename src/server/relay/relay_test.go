@@ -419,3 +419,28 @@ func TestPublishAdmitsUsersOfTheAuthCollection(t *testing.T) {
 		})
 	}
 }
+
+// Publish reads who a client is from what PocketBase set last: signing in, another account, and
+// signing out each change who receives the next event.
+func TestPublishFollowsTheClientsAuth(t *testing.T) {
+	app, r, url := serveApp(t, Config{})
+	tb := open(t, app, url, "", "rooms/a")
+	client, _ := app.SubscriptionsBroker().ClientById(tb.id)
+	send := func() int { return r.Publish(Event{Topic: "rooms/a", Data: "x", Users: []string{"u1"}}) }
+	if n := send(); n != 0 {
+		t.Fatalf("a guest received it (%d)", n)
+	}
+	client.Set(apis.RealtimeClientAuthKey, user("u1"))
+	if n := send(); n != 1 {
+		t.Fatalf("u1 signed in: %d recipients, want 1", n)
+	}
+	client.Set(apis.RealtimeClientAuthKey, user("u2"))
+	if n := send(); n != 0 {
+		t.Fatalf("now signed in as u2: %d recipients, want 0", n)
+	}
+	client.Set(apis.RealtimeClientAuthKey, user("u1"))
+	client.Unset(apis.RealtimeClientAuthKey)
+	if n := send(); n != 0 {
+		t.Fatalf("signed out: %d recipients, want 0", n)
+	}
+}
