@@ -54,10 +54,13 @@ func (g *registry) waiting() (conns, events, bytes int) {
 type topicIndex struct {
 	mu      sync.RWMutex
 	byTopic map[string]map[*conn]struct{}
+	// lists is each topic's subscribers as a slice, made on the first Publish after a change and
+	// shared by every Publish until the next one (never modified: a change drops it)
+	lists map[string][]*conn
 }
 
 func newTopicIndex() topicIndex {
-	return topicIndex{byTopic: map[string]map[*conn]struct{}{}}
+	return topicIndex{byTopic: map[string]map[*conn]struct{}{}, lists: map[string][]*conn{}}
 }
 
 // move moves a connection's entries from its old subscriptions to its new.
@@ -65,6 +68,7 @@ func (x *topicIndex) move(c *conn, old, now []string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for _, k := range old {
+		delete(x.lists, k)
 		if set := x.byTopic[k]; set != nil {
 			delete(set, c)
 			if len(set) == 0 {
@@ -73,6 +77,7 @@ func (x *topicIndex) move(c *conn, old, now []string) {
 		}
 	}
 	for _, k := range now {
+		delete(x.lists, k)
 		set := x.byTopic[k]
 		if set == nil {
 			set = map[*conn]struct{}{}
@@ -82,15 +87,31 @@ func (x *topicIndex) move(c *conn, old, now []string) {
 	}
 }
 
-// subscribers is a copy of the connections subscribed to topic.
+// subscribers is the connections subscribed to topic, shared: the caller must not modify it.
+//
+// note: a room's events come far more often than its tabs come and go, and walking a map of a
+// thousand connections for every event, on the way to the first write, cost more than the slice
 func (x *topicIndex) subscribers(topic string) []*conn {
 	x.mu.RLock()
-	defer x.mu.RUnlock()
-	subscribers := make([]*conn, 0, len(x.byTopic[topic]))
-	for c := range x.byTopic[topic] {
-		subscribers = append(subscribers, c)
+	list, ok := x.lists[topic]
+	x.mu.RUnlock()
+	if ok {
+		return list
 	}
-	return subscribers
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if list, ok := x.lists[topic]; ok {
+		return list
+	}
+	set := x.byTopic[topic]
+	list = make([]*conn, 0, len(set))
+	for c := range set {
+		list = append(list, c)
+	}
+	if set != nil {
+		x.lists[topic] = list
+	}
+	return list
 }
 
 // count is how many topics have at least one subscriber.

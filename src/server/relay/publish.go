@@ -43,7 +43,7 @@ func (r *Relay) Publish(event Event) int {
 		allowed[id] = struct{}{}
 	}
 	subscribers := r.topics.subscribers(event.Topic)
-	recipients := subscribers[:0]
+	recipients := make([]*conn, 0, len(subscribers))
 	for _, c := range subscribers {
 		who := c.client.who.Load()
 		if who == nil || who.collection != collection {

@@ -376,6 +376,14 @@ func TestHTTP2ConnectionsAreServedToo(t *testing.T) {
 func TestChangedSubscriptionsMoveTheTab(t *testing.T) {
 	app, r, url := serveApp(t, Config{})
 	tb := open(t, app, url, "u1", "rooms/a")
+	// rooms/b is published to once before the move, so its list of subscribers is made and kept
+	other := open(t, app, url, "u2", "rooms/b")
+	if n := r.Publish(Event{Topic: "rooms/b", Data: "before", AnyUser: true}); n != 1 {
+		t.Fatalf("rooms/b had %d subscribers before the move, want 1", n)
+	}
+	if ev := other.next(t); ev.data != "before" {
+		t.Fatalf("the other tab got %+v", ev)
+	}
 	client, _ := app.SubscriptionsBroker().ClientById(tb.id)
 	client.Unsubscribe()
 	client.Subscribe("rooms/b")
