@@ -53,9 +53,10 @@ func main() {
 	// floor and SQLite's page cache follow it, so Hearth fits a small machine
 	memory := memlimit.Read()
 	cacheKiB := sqliteCacheKiB(memory.Bytes)
+	statements := preparedStatements(memory.Bytes)
 	// SQLite's checkpoints run in the background instead of inside every 78th post (see checkpoint)
 	app := pocketbase.NewWithConfig(pocketbase.Config{
-		DBConnect:      checkpoint.ConnectWithCache(cacheKiB),
+		DBConnect:      checkpoint.ConnectWith(cacheKiB, statements),
 		DefaultDataDir: filepath.Join(dir, "pb_data"),
 	})
 	app.RootCmd.Version = versionLine()
@@ -138,7 +139,7 @@ func main() {
 		debug.SetMemoryLimit(int64(soft))
 	}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		log.Print(memorySummary(memory, floor, soft, *hooksPool, cacheKiB))
+		log.Print(memorySummary(memory, floor, soft, *hooksPool, cacheKiB, statements))
 		return e.Next()
 	})
 

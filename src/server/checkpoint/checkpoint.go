@@ -32,7 +32,7 @@ const Interval = time.Second
 // check that every other setting matches PocketBase's.
 const pragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_pragma=wal_autocheckpoint(20000)"
 
-// Statements is how many prepared statements each connection keeps (see stmtcache).
+// Statements is how many prepared statements each connection keeps by default (see stmtcache).
 const Statements = 32
 
 // Connect opens a database the way PocketBase does, with the backstop and each connection's
@@ -41,15 +41,16 @@ func Connect(dbPath string) (*dbx.DB, error) {
 	return stmtcache.Open(dbPath+pragmas, Statements), nil
 }
 
-// ConnectWithCache is Connect with SQLite's page cache per connection set to cacheKiB instead of
-// PocketBase's 32,000 KiB (0 keeps PocketBase's).
-func ConnectWithCache(cacheKiB int) func(dbPath string) (*dbx.DB, error) {
-	if cacheKiB <= 0 {
-		return Connect
+// ConnectWith is Connect with SQLite's page cache per connection set to cacheKiB instead of
+// PocketBase's 32,000 KiB (0 keeps PocketBase's), keeping statements prepared statements per
+// connection (0: none).
+func ConnectWith(cacheKiB, statements int) func(dbPath string) (*dbx.DB, error) {
+	settings := pragmas
+	if cacheKiB > 0 {
+		settings = strings.Replace(pragmas, "cache_size(-32000)", fmt.Sprintf("cache_size(-%d)", cacheKiB), 1)
 	}
-	withCache := strings.Replace(pragmas, "cache_size(-32000)", fmt.Sprintf("cache_size(-%d)", cacheKiB), 1)
 	return func(dbPath string) (*dbx.DB, error) {
-		return stmtcache.Open(dbPath+withCache, Statements), nil
+		return stmtcache.Open(dbPath+settings, statements), nil
 	}
 }
 

@@ -104,9 +104,9 @@ func logFrames(t *testing.T, db dbx.Builder) int {
 }
 
 // A smaller page cache changes that setting only.
-func TestConnectWithCache(t *testing.T) {
+func TestConnectWith(t *testing.T) {
 	dir := t.TempDir()
-	db, err := ConnectWithCache(8192)(filepath.Join(dir, "small.db"))
+	db, err := ConnectWith(8192, 0)(filepath.Join(dir, "small.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
