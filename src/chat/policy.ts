@@ -44,7 +44,17 @@ export function adminById(userId: string, app: any = $app): boolean {
 export function standingIn(room: any, userId: string | null, app: any = $app): Standing {
   const kind = room.getString('kind')
   const id = userId || ''
-  return { userId: id, isPublic: kind === 'public', isDirect: kind === 'direct', role: roleIn(room.id, id, app), isAdmin: adminById(id, app) }
+  const { role, isAdmin } = rolesOf(room.id, id, app)
+  return { userId: id, isPublic: kind === 'public', isDirect: kind === 'direct', role, isAdmin }
+}
+
+// roleIn and adminById in one query: every room request reads both
+function rolesOf(roomId: string, userId: string, app: any): { role: Role; isAdmin: boolean } {
+  if (!userId) return { role: '', isAdmin: false }
+  const row = new DynamicModel({ role: '', site: '' })
+  app.db().newQuery(`SELECT COALESCE((SELECT role FROM memberships WHERE room = {:room} AND user = {:user}), '') AS role,
+      COALESCE((SELECT role FROM users WHERE id = {:user}), '') AS site`).bind({ room: roomId, user: userId }).one(row)
+  return { role: row.role as Role, isAdmin: row.site === 'admin' }
 }
 
 /** mayRead: see the room, its messages, its members and its live events. */
