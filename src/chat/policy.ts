@@ -17,29 +17,6 @@ export interface Standing {
   isAdmin?: boolean
 }
 
-export function roleIn(roomId: string, userId: string, app: any = $app): Role {
-  if (!userId) return ''
-  const row = new DynamicModel({ role: '' })
-  try {
-    app.db().newQuery('SELECT role FROM memberships WHERE room = {:room} AND user = {:user}').bind({ room: roomId, user: userId }).one(row)
-  } catch {
-    return ''
-  }
-  return row.role as Role
-}
-
-/** adminById: isAdmin for a user id (standings are read by id). */
-export function adminById(userId: string, app: any = $app): boolean {
-  if (!userId) return false
-  const row = new DynamicModel({ role: '' })
-  try {
-    app.db().newQuery('SELECT role FROM users WHERE id = {:id}').bind({ id: userId }).one(row)
-  } catch {
-    return false
-  }
-  return row.role === 'admin'
-}
-
 /** standingIn reads a person's standing in a room record (null user: a guest). */
 export function standingIn(room: any, userId: string | null, app: any = $app): Standing {
   const kind = room.getString('kind')
@@ -48,7 +25,7 @@ export function standingIn(room: any, userId: string | null, app: any = $app): S
   return { userId: id, isPublic: kind === 'public', isDirect: kind === 'direct', role, isAdmin }
 }
 
-// roleIn and adminById in one query: every room request reads both
+// a person's role in the room and on the site, in one query: every room request reads both
 function rolesOf(roomId: string, userId: string, app: any): { role: Role; isAdmin: boolean } {
   if (!userId) return { role: '', isAdmin: false }
   const row = new DynamicModel({ role: '', site: '' })
