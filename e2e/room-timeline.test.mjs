@@ -1,7 +1,7 @@
 // Days and groups in the room, in Chromium: a heading for each of the reader's own days, one
 // person's messages within five minutes under one name and avatar (the time shown on hover or
-// focus), kept right as messages arrive live in another tab, are edited and deleted, and as older
-// ones come in above.
+// focus), kept right as messages arrive live in another tab, are edited and deleted, as older
+// ones come in above, and as midnight passes in a tab left open.
 //
 // HEARTH_E2E_SHOTS=<folder> saves screenshots (desktop, phone, dark) there, to look at.
 import { test } from 'node:test'
@@ -176,6 +176,27 @@ test('today and yesterday are called so, in the reader\'s language and capitalis
   assert.deepEqual((await german.page.locator('#messages > li.day .day-label').allInnerTexts()).slice(1), ['Gestern', 'Heute'])
   assert.deepEqual(problemsExcept(person), [])
   await german.close()
+  await person.close()
+})
+
+test('a tab left open overnight calls the day\'s messages yesterday\'s once midnight has passed', async () => {
+  const { alice, slug } = await seeded([['bob', '2026-06-15T12:00:00Z']])
+  const person = await openPerson(browser, server, { context: { timezoneId: 'UTC' } })
+  const { page } = person
+  // the page's clock (Date and its timers) at half a minute to that day's midnight
+  await page.clock.install({ time: new Date('2026-06-15T23:59:30Z') })
+  await logInInBrowser(person, alice.username)
+  await page.goto(`/rooms/${slug}`)
+  const label = page.locator('#messages > li.day .day-label')
+  await page.waitForFunction(() => document.querySelector('#messages > li.day time[data-local]'))
+  assert.equal(await label.innerText(), 'Today')
+  await page.clock.fastForward('01:00')
+  await page.waitForFunction(() => document.querySelector('#messages > li.day .day-label')?.innerText === 'Yesterday', null, { timeout: WAIT })
+  // and the next midnight's timer is set: a day later the date itself
+  await page.clock.fastForward('24:00:00')
+  await page.waitForFunction(() => !/^(Today|Yesterday)$/.test(document.querySelector('#messages > li.day .day-label')?.innerText || 'Today'), null, { timeout: WAIT })
+  assert.match(await label.innerText(), /15/)
+  assert.deepEqual(problemsExcept(person), [])
   await person.close()
 })
 
