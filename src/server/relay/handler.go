@@ -15,6 +15,7 @@ import (
 // messages, and connect in place of PocketBase's connect handler.
 func (r *Relay) bind() {
 	r.bindSubscribeGuard()
+	r.bindRenames()
 	r.app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error {
 		// note: PocketBase disables the write deadline for SSE; without one a client that stops
 		// reading holds its connection goroutine in Write forever.

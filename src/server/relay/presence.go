@@ -102,6 +102,39 @@ func (p *presence) move(user, name string, old, now []string) (changed []string)
 	return changed
 }
 
+// rename gives user a new name wherever they are present; it returns those topics.
+func (p *presence) rename(user, name string) (changed []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for topic, people := range p.byTopic {
+		if u := people[user]; u != nil && u.name != name {
+			u.name = name
+			changed = append(changed, topic)
+		}
+	}
+	return changed
+}
+
+// bindRenames sends "Here now" again wherever a person whose name changed is present (an
+// update of the auth collection, however it was made: Hearth's profile page, PocketBase's API or
+// dashboard), so open tabs show the new name without anyone reconnecting.
+func (r *Relay) bindRenames() {
+	r.app.OnRecordAfterUpdateSuccess(r.cfg.AuthCollection).BindFunc(func(e *core.RecordEvent) error {
+		for _, topic := range r.presence.rename(e.Record.Id, presenceName(e.Record)) {
+			r.presenceChanged(topic)
+		}
+		return e.Next()
+	})
+}
+
+// presenceName is how "Here now" names a person: their display name, else their username.
+func presenceName(auth *core.Record) string {
+	if name := auth.GetString("name"); name != "" {
+		return name
+	}
+	return auth.GetString("username")
+}
+
 // people is who is present on topic, by name.
 func (p *presence) people(topic string) []Person {
 	p.mu.Lock()
@@ -177,10 +210,7 @@ func (c *client) countPresence(keys []string) {
 	}
 	var user, name string
 	if auth != nil {
-		user, name = auth.Id, auth.GetString("name")
-		if name == "" {
-			name = auth.GetString("username")
-		}
+		user, name = auth.Id, presenceName(auth)
 	}
 	if c.presentAs != "" {
 		user = c.presentAs // the auth record never changes user once set (PocketBase refuses it)

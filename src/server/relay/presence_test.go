@@ -263,3 +263,43 @@ func TestPresenceRendering(t *testing.T) {
 		})
 	}
 }
+
+// A person who renames themselves (here through PocketBase, as the profile page, the API and the
+// dashboard all do) is shown by the new name in every room they have open, without reconnecting.
+func TestPresenceFollowsARename(t *testing.T) {
+	app, r, url := serveApp(t, Config{PresenceWait: presenceWait})
+	users, err := app.FindCollectionByNameOrId("users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ana := core.NewRecord(users)
+	ana.Set("email", "ana@example.com")
+	ana.SetPassword("a long enough password")
+	ana.Set("name", "Ana")
+	if err := app.Save(ana); err != nil {
+		t.Fatal(err)
+	}
+	// signed in with her stored record (PocketBase signs out a client whose record's token key
+	// changed, so a stand-in record would not do)
+	tab := open(t, app, url, "")
+	c, err := app.SubscriptionsBroker().ClientById(tab.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Set(apis.RealtimeClientAuthKey, ana)
+	c.(*client).Follow("rooms/a", "rooms/b")
+	waitPresent(t, r, "rooms/a", "Ana")
+	waitPresent(t, r, "rooms/b", "Ana")
+	for tab.nextPresence(5*presenceWait) != "" {
+		// the lists of her arrival
+	}
+	ana.Set("name", "Anna")
+	if err := app.Save(ana); err != nil {
+		t.Fatal(err)
+	}
+	waitPresent(t, r, "rooms/a", "Anna")
+	waitPresent(t, r, "rooms/b", "Anna")
+	if html := tab.nextPresence(time.Second); !strings.Contains(html, `<span class="presence-person">Anna</span>`) {
+		t.Fatalf("after the rename the tab got %q", html)
+	}
+}
