@@ -19,7 +19,7 @@ export function subscribe(request: PageRequest, user: User | null, clientId: str
   guard(LIMITS.subscriptions, user.id, 'Too many subscribe requests. Wait a minute, then reload the page.')
   let client: any
   try {
-    client = $app.subscriptionsBroker().clientById(clientId)
+    client = $relay.client(clientId)
   } catch {
     throw new HttpError(404, 'That realtime connection does not exist (any more).')
   }

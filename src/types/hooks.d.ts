@@ -58,6 +58,9 @@ declare const $relay: {
   /** sends the event to its topic's subscribers that its audience admits; returns how many */
   publish(event: RelayEvent): number
   stats(): Record<string, number>
+  /** the open realtime connection's client with the id (throws for none): Hearth's tabs are not in
+   *  PocketBase's broker (src/server/relay/broker.go) */
+  client(id: string): any
   /** closes every live connection opened with the session whose cookie hashes to hash */
   disconnectSession(hash: string): number
   /** who has the topic's room open now (src/server/relay/presence.go), by name */

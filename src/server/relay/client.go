@@ -38,6 +38,12 @@ type client struct {
 	done        chan struct{}
 	discardOnce sync.Once
 
+	// brokerMu guards brokered (the client is in PocketBase's broker, see broker.go) and ended
+	// (its connection ended, so it must not join the broker any more)
+	brokerMu sync.Mutex
+	brokered bool
+	ended    bool
+
 	mu sync.Mutex
 	// followed is the topics Hearth's subscribe route authorized (Follow), present those of them
 	// the client is subscribed to and counted in (see presence.go), as presentAs

@@ -60,7 +60,7 @@ func TestEverythingAtOnceKeepsTheRelayConsistent(t *testing.T) {
 		})
 	}
 	repeat(func(i int) {
-		client, err := app.SubscriptionsBroker().ClientById(tabs[i%len(tabs)].id)
+		client, err := clientOf(app, tabs[i%len(tabs)].id)
 		if err != nil {
 			return
 		}
@@ -86,7 +86,7 @@ func TestEverythingAtOnceKeepsTheRelayConsistent(t *testing.T) {
 	work.Wait()
 
 	waitStat(t, r, "queues", perSession)
-	if n := app.SubscriptionsBroker().TotalClients(); n != perSession {
+	if n := r.conns.count(); n != perSession {
 		t.Errorf("%d clients registered, want the %d tabs still open", n, perSession)
 	}
 	if d := r.Stats()["dropped"]; d != 0 {

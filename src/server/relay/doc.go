@@ -7,7 +7,8 @@
 // request that posted a message and every delivery after it.
 //
 // The relay serves each /api/realtime connection itself, in place of PocketBase's final connect
-// handler (same endpoint, broker, PB_CONNECT and subscriptions). After PB_CONNECT it takes an
+// handler (same endpoint, PB_CONNECT and subscriptions; a connection joins PocketBase's broker
+// only when it uses PocketBase's own subscribe endpoint, see broker.go). After PB_CONNECT it takes an
 // HTTP/1.1 connection over from net/http and returns, so an idle connection holds only its
 // socket, its client and two small goroutines instead of net/http's buffers and the request (RSS
 // per idle subscriber, BENCHMARKS.md). Every connection has a bounded queue that Publish appends
@@ -21,6 +22,8 @@
 //   - relay.go: the Relay, its parts, counters and drop.
 //   - config.go: Config, its defaults and the operator's environment variables.
 //   - handler.go: the connect handler: caps, client registration, PB_CONNECT, lifetime.
+//   - broker.go: PocketBase's broker only for connections that use PocketBase's subscribe
+//     endpoint; finding a connection's client, and keeping its auth record current, without it.
 //   - takeover.go: taking an HTTP/1.1 connection over from net/http; socket options and raw writes.
 //   - sink.go: where a connection's loop writes when it stays with net/http (HTTP/2), and
 //     PocketBase's own messages through its send hooks.
@@ -49,6 +52,8 @@
 //   - topicIndex.mu (RW): the open connections by subscription.
 //   - caps.mu: the open connection counts per IP and per session.
 //   - presence.mu: who is present on each topic, and the topics whose list is due.
+//   - client.brokerMu: whether the client is in PocketBase's broker, and whether its connection
+//     ended (so that it never joins the broker after it left it).
 //   - client.mu: serialises one client's Subscribe, Unsubscribe, Follow and detach, so its entries
 //     in the topic index and in presence change in the order its subscriptions did.
 //   - conn.wmu: the socket. Whoever writes holds it: the connection's loop, or the fan-out writing
@@ -59,7 +64,7 @@
 // Lock order (outer first; no other nesting): ordering.mu → fanout.mu; client.mu →
 // topicIndex.mu; client.mu → presence.mu; conn.wmu → conn.mu. registry.mu and topicIndex.mu are released before any
 // connection's lock is taken. No relay lock is held while calling the broker (Register,
-// Unregister) or a Publish filter.
+// Unregister) or a Publish filter, except client.brokerMu around its own Register.
 //
 // Atomics, read without a lock on hot paths:
 //

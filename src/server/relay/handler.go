@@ -15,6 +15,8 @@ import (
 // messages, and connect in place of PocketBase's connect handler.
 func (r *Relay) bind() {
 	r.bindSubscribeGuard()
+	r.bindBrokerOnDemand()
+	r.bindAuthSync()
 	r.bindRenames()
 	r.app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error {
 		// note: PocketBase disables the write deadline for SSE; without one a client that stops
@@ -32,7 +34,8 @@ func (r *Relay) bind() {
 }
 
 // connect serves one /api/realtime connection in place of PocketBase's final connect handler
-// (apis/realtime.go). It does that handler's steps: register the client with the broker, send
+// (apis/realtime.go). It does that handler's steps: register the client (with the relay; see
+// broker.go for PocketBase's broker), send
 // PB_CONNECT through PocketBase's send hooks, and end the connection at its maximum age (the
 // loop). Around them it does Hearth's: the caps first, and after PB_CONNECT it takes an HTTP/1.1
 // connection over from net/http and returns, so that net/http's buffers and the request's state
@@ -87,9 +90,9 @@ func (r *Relay) connect(e *core.RealtimeConnectRequestEvent) error {
 }
 
 // register wraps the event's client (see client), binds it to its session and registers it with
-// the broker and the relay. end undoes all of it and releases the caps, once the connection ends.
+// the relay; it joins PocketBase's broker only if it uses PocketBase's subscribe endpoint (see
+// broker.go). end undoes all of it and releases the caps, once the connection ends.
 func (r *Relay) register(e *core.RealtimeConnectRequestEvent, ip, session string) (c *conn, end func()) {
-	broker := e.App.SubscriptionsBroker()
 	wrapped := newClient(e.Client)
 	e.Client = wrapped
 	wrapped.Set(SessionKey, session)
@@ -97,13 +100,12 @@ func (r *Relay) register(e *core.RealtimeConnectRequestEvent, ip, session string
 	c = newConn(wrapped, ip, session)
 	wrapped.relay, wrapped.conn = r, c
 
-	broker.Register(wrapped)
 	r.conns.add(id, c)
 	return c, func() {
 		r.conns.remove(id)
 		wrapped.detach()
 		c.finish()
-		broker.Unregister(id)
+		r.release(c)
 		r.caps.release(ip, session)
 	}
 }

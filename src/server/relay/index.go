@@ -24,6 +24,29 @@ func (g *registry) remove(id string) {
 	g.mu.Unlock()
 }
 
+func (g *registry) get(id string) *conn {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.byId[id]
+}
+
+func (g *registry) count() int {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return len(g.byId)
+}
+
+// all is every open connection.
+func (g *registry) all() []*conn {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	list := make([]*conn, 0, len(g.byId))
+	for _, c := range g.byId {
+		list = append(list, c)
+	}
+	return list
+}
+
 // ofSession is the open connections opened with the session hash.
 func (g *registry) ofSession(hash string) []*conn {
 	g.mu.RLock()

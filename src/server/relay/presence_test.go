@@ -19,7 +19,7 @@ const presenceWait = 50 * time.Millisecond
 func follower(t *testing.T, app core.App, url, userId, name string, topics ...string) *tab {
 	t.Helper()
 	tb := open(t, app, url, "")
-	c, err := app.SubscriptionsBroker().ClientById(tb.id)
+	c, err := clientOf(app, tb.id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func follower(t *testing.T, app core.App, url, userId, name string, topics ...st
 		u.SetRaw("name", name)
 		c.Set(apis.RealtimeClientAuthKey, u)
 	}
-	c.(*client).Follow(topics...)
+	c.Follow(topics...)
 	return tb
 }
 
@@ -39,8 +39,8 @@ func arriveAtOnce(t *testing.T, app core.App, url, prefix string, n int, topic s
 	clients := make([]*client, n)
 	for i := range clients {
 		tb := follower(t, app, url, fmt.Sprintf("%s%d", prefix, i+1), fmt.Sprintf("%s%04d", strings.ToUpper(prefix), i+1))
-		c, _ := app.SubscriptionsBroker().ClientById(tb.id)
-		clients[i] = c.(*client)
+		c, _ := clientOf(app, tb.id)
+		clients[i] = c
 	}
 	if ready != nil {
 		ready()
@@ -141,8 +141,8 @@ func TestPresenceArrivalsAndDepartures(t *testing.T) {
 	waitPresent(t, r, "rooms/a", "Ben")
 
 	// unsubscribing (here: following other rooms) leaves too
-	c, _ := app.SubscriptionsBroker().ClientById(ben.id)
-	c.(*client).Follow("rooms/b")
+	c, _ := clientOf(app, ben.id)
+	c.Follow("rooms/b")
 	waitPresent(t, r, "rooms/a", "")
 }
 
@@ -189,7 +189,7 @@ func TestPocketBaseEndpointEndsFollowing(t *testing.T) {
 	ana := follower(t, app, url, "u1", "Ana", "rooms/a")
 	waitPresent(t, r, "rooms/a", "Ana")
 	// PocketBase's endpoint replaces all subscriptions: the same topic again is not followed
-	c, _ := app.SubscriptionsBroker().ClientById(ana.id)
+	c, _ := clientOf(app, ana.id)
 	c.Unsubscribe()
 	c.Subscribe("rooms/a")
 	waitPresent(t, r, "rooms/a", "")
@@ -282,12 +282,12 @@ func TestPresenceFollowsARename(t *testing.T) {
 	// signed in with her stored record (PocketBase signs out a client whose record's token key
 	// changed, so a stand-in record would not do)
 	tab := open(t, app, url, "")
-	c, err := app.SubscriptionsBroker().ClientById(tab.id)
+	c, err := clientOf(app, tab.id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Set(apis.RealtimeClientAuthKey, ana)
-	c.(*client).Follow("rooms/a", "rooms/b")
+	c.Follow("rooms/a", "rooms/b")
 	waitPresent(t, r, "rooms/a", "Ana")
 	waitPresent(t, r, "rooms/b", "Ana")
 	for tab.nextPresence(5*presenceWait) != "" {

@@ -47,7 +47,7 @@ func New(app core.App, cfg Config) *Relay {
 // drop disconnects a client that fell too far behind; its browser reconnects and catches up.
 func (r *Relay) drop(c *conn) {
 	r.dropped.Add(1)
-	r.app.SubscriptionsBroker().Unregister(c.client.Id())
+	r.release(c)
 	c.abort()
 }
 
@@ -57,7 +57,7 @@ func (r *Relay) Stats() map[string]int64 {
 	return map[string]int64{
 		"topics":       int64(r.topics.count()),
 		"rooms":        int64(r.rooms.count()),
-		"clients":      int64(r.app.SubscriptionsBroker().TotalClients()),
+		"clients":      int64(r.conns.count()),
 		"queues":       int64(queues),
 		"waiting":      int64(waiting),
 		"waitingBytes": int64(waitingBytes),

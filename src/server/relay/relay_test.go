@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,8 +32,13 @@ func serveAppWith(t *testing.T, cfg Config, http2 bool) (core.App, *Relay, *http
 		t.Fatal(err)
 	}
 	r := New(app, cfg)
+	relays.Store(app, r)
 	pbRouter, err := apis.NewRouter(app)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// the relay's OnServe handlers (its middleware), as app.Start would run them
+	if err := app.OnServe().Trigger(&core.ServeEvent{App: app, Router: pbRouter}, func(*core.ServeEvent) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	mux, err := pbRouter.BuildMux()
@@ -52,6 +58,15 @@ func serveAppWith(t *testing.T, cfg Config, http2 bool) (core.App, *Relay, *http
 		_ = app.ResetBootstrapState()
 	})
 	return app, r, srv
+}
+
+// relays is each test app's relay, for clientOf.
+var relays sync.Map
+
+// clientOf is the open connection's client with the id, as Hearth's subscribe route finds it.
+func clientOf(app core.App, id string) (*client, error) {
+	r, _ := relays.Load(app)
+	return r.(*Relay).Client(id)
 }
 
 func user(id string) *core.Record {
@@ -116,7 +131,7 @@ func openRequest(t *testing.T, hc *http.Client, app core.App, req *http.Request,
 		t.Fatalf("first event %q, want PB_CONNECT", first.name)
 	}
 	tb.id = strings.TrimSuffix(strings.TrimPrefix(first.data, `{"clientId":"`), `"}`)
-	client, err := app.SubscriptionsBroker().ClientById(tb.id)
+	client, err := clientOf(app, tb.id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +196,7 @@ func TestPublishReachesOnlyAllowedSubscribers(t *testing.T) {
 func TestPocketBaseOwnMessagesStillArrive(t *testing.T) {
 	app, _, url := serveApp(t, Config{})
 	tb := open(t, app, url, "u1", "messages")
-	client, _ := app.SubscriptionsBroker().ClientById(tb.id)
+	client, _ := clientOf(app, tb.id)
 	client.Send(subscriptions.Message{Name: "messages", Data: []byte(`{"action":"create"}`)})
 	if ev := tb.next(t); ev.name != "messages" || ev.data != `{"action":"create"}` {
 		t.Fatalf("got %+v", ev)
@@ -217,7 +232,7 @@ func stuckOver(t *testing.T, app core.App, conn net.Conn, userId string, topics 
 	}
 	id := seen[strings.Index(seen, `{"clientId":"`)+13:]
 	id = id[:strings.Index(id, `"`)]
-	client, err := app.SubscriptionsBroker().ClientById(id)
+	client, err := clientOf(app, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +352,7 @@ func TestClosedTabIsForgotten(t *testing.T) {
 		t.Fatalf("queues = %d, want 1", n)
 	}
 	tb.body.Close()
-	for start := time.Now(); r.Stats()["queues"] != 0 || r.Stats()["topics"] != 0 || app.SubscriptionsBroker().TotalClients() != 0; {
+	for start := time.Now(); r.Stats()["queues"] != 0 || r.Stats()["topics"] != 0 || r.conns.count() != 0; {
 		if time.Since(start) > 2*time.Second {
 			t.Fatalf("a closed tab is still registered: %v", r.Stats())
 		}
@@ -359,7 +374,7 @@ func TestHTTP2ConnectionsAreServedToo(t *testing.T) {
 	if ev := tb.next(t); ev.name != PingEvent {
 		t.Fatalf("got %+v, want a keep-alive", ev)
 	}
-	client, _ := app.SubscriptionsBroker().ClientById(tb.id)
+	client, _ := clientOf(app, tb.id)
 	client.Send(subscriptions.Message{Name: "messages", Data: []byte(`{}`)})
 	if ev := tb.next(t); ev.name != "messages" {
 		t.Fatalf("got %+v", ev)
@@ -384,7 +399,7 @@ func TestChangedSubscriptionsMoveTheTab(t *testing.T) {
 	if ev := other.next(t); ev.data != "before" {
 		t.Fatalf("the other tab got %+v", ev)
 	}
-	client, _ := app.SubscriptionsBroker().ClientById(tb.id)
+	client, _ := clientOf(app, tb.id)
 	client.Unsubscribe()
 	client.Subscribe("rooms/b")
 	r.Publish(Event{Topic: "rooms/a", Data: "to a", AnyUser: true})
@@ -415,7 +430,7 @@ func TestPublishAdmitsUsersOfTheAuthCollection(t *testing.T) {
 			tb := open(t, app, url, "", "rooms/a")
 			staff := core.NewRecord(core.NewBaseCollection("staff"))
 			staff.Id = "s1"
-			client, _ := app.SubscriptionsBroker().ClientById(tb.id)
+			client, _ := clientOf(app, tb.id)
 			client.Set(apis.RealtimeClientAuthKey, staff)
 			n := r.Publish(Event{Topic: "rooms/a", Data: "x", Users: []string{"s1"}, AuthCollection: s.named})
 			if got := n == 1; got != s.want {
@@ -433,7 +448,7 @@ func TestPublishAdmitsUsersOfTheAuthCollection(t *testing.T) {
 func TestPublishFollowsTheClientsAuth(t *testing.T) {
 	app, r, url := serveApp(t, Config{})
 	tb := open(t, app, url, "", "rooms/a")
-	client, _ := app.SubscriptionsBroker().ClientById(tb.id)
+	client, _ := clientOf(app, tb.id)
 	send := func() int { return r.Publish(Event{Topic: "rooms/a", Data: "x", Users: []string{"u1"}}) }
 	if n := send(); n != 0 {
 		t.Fatalf("a guest received it (%d)", n)

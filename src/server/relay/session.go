@@ -25,7 +25,7 @@ func sessionOf(r *http.Request) string {
 }
 
 // DisconnectSession closes every realtime connection opened with the session whose cookie hashes
-// to hash (see SessionKey) and unregisters it from the broker; it returns how many it closed. An
+// to hash (see SessionKey) and takes it out of the broker; it returns how many it closed. An
 // empty hash closes nothing. From the hooks: $relay.disconnectSession($security.sha256(cookie)).
 func (r *Relay) DisconnectSession(hash string) int {
 	if hash == "" {
@@ -34,7 +34,7 @@ func (r *Relay) DisconnectSession(hash string) int {
 	closed := 0
 	for _, c := range r.conns.ofSession(hash) {
 		if c.abort() {
-			r.app.SubscriptionsBroker().Unregister(c.client.Id())
+			r.release(c)
 			closed++
 		}
 	}

@@ -26,7 +26,7 @@ func openWithCookie(t *testing.T, app core.App, url, cookie, userId string, topi
 
 func sessionOfTab(t *testing.T, app core.App, tb *tab) any {
 	t.Helper()
-	client, err := app.SubscriptionsBroker().ClientById(tb.id)
+	client, err := clientOf(app, tb.id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestDisconnectSessionClosesThatSessionsConnectionsOnly(t *testing.T) {
 		if !ended(t, tb) {
 			t.Fatal("a connection of the session is still open")
 		}
-		if _, err := app.SubscriptionsBroker().ClientById(tb.id); err == nil {
+		if _, err := clientOf(app, tb.id); err == nil {
 			t.Fatal("a closed connection is still registered with the broker")
 		}
 	}
