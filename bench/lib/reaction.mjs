@@ -1,9 +1,12 @@
 // A reaction toggle as a fan-out event (bench/fanout.mjs --change=reaction). The readers time an
 // event by the mark "k=<n> t=<send time>" in it; a reaction's fragment carries the reactors'
-// names, so the reactor (a reader account that joined the room) is renamed to "bench k=<n>
-// t=<T>" just before, by a bench-only page, and gives 👍 to one message at the moment T. The
-// toggle back (no name, so no mark) follows unmeasured. A rename publishes nothing.
+// names, so the reactor (a member with no tab open) is renamed to "bench k=<n> t=<T>" just
+// before, by a bench-only page, and gives 👍 to one message at the moment T. The toggle back (no
+// name, so no mark) follows unmeasured. A rename publishes nothing to the readers: only a person
+// with the room open is in its "Here now", which a rename sends again, and the reactor is not
+// one of the readers' accounts.
 import { postForm, postMessage, now, sleep } from './common.mjs'
+import { signUp, uniqueName } from '../../tests/helpers/browserless.mjs'
 
 /** RENAME_PAGE sets a person's display name (bench-only fixture: startBenchServer's extraPages). */
 export const RENAME_PAGES = {
@@ -16,7 +19,8 @@ export const RENAME_PAGES = {
 
 /** reactionTarget posts the message to react to and makes the reactor a member of the room. */
 export async function reactionTarget(server, setup) {
-  const reactor = setup.accounts[0]
+  const visitor = await signUp(server, uniqueName('reactor'))
+  const reactor = { username: visitor.username, cookie: visitor.cookieHeader() }
   const joined = await postForm(server, `/rooms/${setup.slug}/membership`, {}, { cookie: reactor.cookie })
   if (joined.status !== 303) throw new Error(`the reactor could not join: ${joined.status}`)
   const posted = await postMessage(server, setup.slug, setup.poster.cookie, 'react to me (no mark here)')
