@@ -49,12 +49,20 @@ func (r *Relay) publishPending(e *core.RecordEvent) error {
 		if err := json.Unmarshal([]byte(raw), &events); err != nil {
 			e.App.Logger().Error("relay: unreadable pending events", "error", err)
 		}
-		for _, p := range events {
-			r.Publish(Event{Topic: p.Topic, Data: p.Data, Room: p.Room, Seq: p.Seq, Users: p.Users, AnyUser: p.AnyUser})
-			if p.Revoke {
-				r.revoke(p.Topic, p.Users)
-			}
-		}
+		r.publishTogether(events)
 	}
 	return e.Next()
+}
+
+// publishTogether hands a change's events to the fan-out as one batch, so each connection gets
+// the ones it may read in one write.
+func (r *Relay) publishTogether(events []pending) {
+	r.out.hold()
+	defer r.out.release()
+	for _, p := range events {
+		r.Publish(Event{Topic: p.Topic, Data: p.Data, Room: p.Room, Seq: p.Seq, Users: p.Users, AnyUser: p.AnyUser})
+		if p.Revoke {
+			r.revoke(p.Topic, p.Users)
+		}
+	}
 }

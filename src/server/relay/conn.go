@@ -20,6 +20,11 @@ type conn struct {
 	fd        atomic.Int64
 	lastWrite atomic.Int64 // unix ns
 
+	// joinRound and joinMask are the fan-out goroutine's alone (see Relay.joinBatch): the batch
+	// the connection was last seen in, and which of its deliveries it is a recipient of
+	joinRound uint64
+	joinMask  uint8
+
 	mu    sync.Mutex
 	queue []*frame
 	spare []*frame
@@ -111,7 +116,7 @@ func (c *conn) deliver(f *frame, limit, limitBytes int, now int64) outcome {
 			// the socket is full, or failing: the loop writes the rest (and finds any error).
 			// note: queued before wmu is released, so that no other write (a keep-alive) lands
 			// inside this chunk
-			ok := c.enqueue(&frame{chunk: f.chunk[n:]}, limit, limitBytes)
+			ok := c.enqueue(&frame{chunk: f.chunk[n:], events: f.events}, limit, limitBytes)
 			c.wmu.Unlock()
 			if !ok {
 				return full

@@ -32,7 +32,8 @@
 //   - frame.go: an event encoded once, as SSE and as an HTTP/1.1 chunk.
 //   - publish.go: Event and Publish: who receives an event.
 //   - order.go: each room's events in position order.
-//   - fanout.go: handing each event to its recipients' connections, spread over the cores.
+//   - fanout.go: handing each event to its recipients' connections, spread over the cores; events
+//     published together go to each connection in one write.
 //   - index.go: open connections by client id and by subscription.
 //   - client.go: PocketBase's realtime client with a fast Subscriptions and the topic index kept.
 //   - caps.go: open connections per IP and per session.
@@ -47,7 +48,7 @@
 //
 //   - ordering.mu: every room's ordering state (rooms, each roomOrder, the sweep time). It is
 //     held while a room's deliveries are handed to the fan-out, so they enter it in position order.
-//   - fanout.mu: the deliveries waiting for the fan-out goroutine.
+//   - fanout.mu: the deliveries waiting for the fan-out goroutine, and whether they are held.
 //   - registry.mu (RW): the open connections by client id.
 //   - topicIndex.mu (RW): the open connections by subscription.
 //   - caps.mu: the open connection counts per IP and per session.
@@ -65,6 +66,9 @@
 // topicIndex.mu; client.mu → presence.mu; conn.wmu → conn.mu. registry.mu and topicIndex.mu are released before any
 // connection's lock is taken. No relay lock is held while calling the broker (Register,
 // Unregister) or a Publish filter, except client.brokerMu around its own Register.
+//
+// The fan-out goroutine's own, touched by nothing else: fanout.round, and each conn's joinRound
+// and joinMask (which deliveries of the batch it is joining a connection gets).
 //
 // Atomics, read without a lock on hot paths:
 //

@@ -18,6 +18,9 @@ type fanout struct {
 
 	mu      sync.Mutex
 	waiting []delivery
+	held    int // while above zero, waiting collects but is not taken (see hold)
+
+	round uint64 // the fan-out goroutine's count of joined batches (see conn.joinRound)
 }
 
 func newFanout() fanout {
@@ -35,10 +38,34 @@ func (q *fanout) push(d delivery) {
 	}
 }
 
-// takeAll is every delivery waiting, oldest first.
+// hold keeps what is pushed from here to release waiting, so that events published together (a
+// change's room event and its readers' activity) reach the fan-out as one batch, which it joins
+// per connection (see joinBatch); without it the fan-out goroutine, on another core, took the
+// first before the second was pushed.
+func (q *fanout) hold() {
+	q.mu.Lock()
+	q.held++
+	q.mu.Unlock()
+}
+
+// release ends a hold and wakes the fan-out goroutine for what waits.
+func (q *fanout) release() {
+	q.mu.Lock()
+	q.held--
+	q.mu.Unlock()
+	select {
+	case q.kick <- struct{}{}:
+	default:
+	}
+}
+
+// takeAll is every delivery waiting, oldest first; nothing while held.
 func (q *fanout) takeAll() []delivery {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if q.held > 0 {
+		return nil
+	}
 	batch := q.waiting
 	q.waiting = nil
 	return batch
@@ -57,7 +84,7 @@ func (r *Relay) fanOut() {
 			// note: a post publishes two events at once (the room's and the readers' activity),
 			// so two waiting is the common case, not a backlog: write those directly, in order
 			if len(batch) <= directBatch {
-				for _, d := range batch {
+				for _, d := range r.joinBatch(batch) {
 					r.deliver(d)
 				}
 				continue
@@ -78,6 +105,57 @@ func (r *Relay) fanOut() {
 // directBatch is the most deliveries waiting at once that the fan-out still writes directly, one
 // after another; more than that is a backlog, queued for the connections' loops.
 const directBatch = 4
+
+// joinBatch turns a few deliveries waiting at once into one per set of connections that gets the
+// same of them, each with those events joined into one frame, so that a connection gets them all
+// in one write, in order. A room page follows its room and its reader's own topic, so a post
+// reaches most tabs twice (the message, the unread signal): one write each instead of two halves
+// the fan-out's system calls, which are most of its cost.
+//
+// note: only the fan-out goroutine calls it; it marks each connection with the batch's round
+// instead of keeping a map of them.
+func (r *Relay) joinBatch(batch []delivery) []delivery {
+	if len(batch) == 1 {
+		return batch
+	}
+	r.out.round++
+	round := r.out.round
+	var byMask [1 << directBatch][]*conn
+	for i, d := range batch {
+		for _, c := range d.recipients {
+			if c.joinRound != round {
+				c.joinRound, c.joinMask = round, 0
+			}
+			c.joinMask |= 1 << i
+		}
+	}
+	for _, d := range batch {
+		for _, c := range d.recipients {
+			if c.joinRound == round && c.joinMask != 0 {
+				byMask[c.joinMask] = append(byMask[c.joinMask], c)
+				c.joinMask = 0 // listed
+			}
+		}
+	}
+	var out []delivery
+	for mask, conns := range byMask {
+		if len(conns) == 0 {
+			continue
+		}
+		var frames []*frame
+		for i, d := range batch {
+			if mask&(1<<i) != 0 {
+				frames = append(frames, d.frame)
+			}
+		}
+		f := frames[0]
+		if len(frames) > 1 {
+			f = joined(frames)
+		}
+		out = append(out, delivery{frame: f, recipients: conns})
+	}
+	return out
+}
 
 // withRecipients drops the deliveries nobody receives, in place.
 func withRecipients(batch []delivery) []delivery {
@@ -116,7 +194,7 @@ func (r *Relay) deliverTo(conns []*conn, f *frame, now int64) {
 	for _, c := range conns {
 		switch c.deliver(f, r.cfg.QueueSize, r.cfg.QueueBytes, now) {
 		case written:
-			r.delivered.Add(1)
+			r.delivered.Add(int64(f.events))
 		case full:
 			r.drop(c)
 		}

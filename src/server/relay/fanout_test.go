@@ -1,16 +1,16 @@
 package relay
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"testing"
 	"time"
 )
 
-// A post publishes two events at once (its room's and its readers' activity). Both are written
-// straight to an idle socket, in order, without waking the connection's loop: a wake per
-// connection cost more than the write itself at a thousand subscribers (BENCHMARKS.md).
-func TestTwoEventsAtOnceAreWrittenDirectly(t *testing.T) {
+// socketPair is a connection the fan-out can write to directly, and its peer (the browser's end).
+func socketPair(t *testing.T) (*conn, net.Conn) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -20,24 +20,18 @@ func TestTwoEventsAtOnceAreWrittenDirectly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer peer.Close()
 	server, err := ln.Accept()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer server.Close()
-
+	t.Cleanup(func() { peer.Close(); server.Close() })
 	c := &conn{wake: make(chan struct{}, 1)}
 	c.fd.Store(int64((&rawSink{Conn: server}).fd()))
-	r := &Relay{cfg: Config{}.withDefaults(), out: newFanout()}
-	first, second := eventFrame("rooms/a", `{"seq":1}`), eventFrame("me", `{"html":""}`)
-	r.out.push(delivery{frame: first, recipients: []*conn{c}})
-	r.out.push(delivery{frame: second, recipients: []*conn{c}})
-	r.out.push(delivery{frame: eventFrame("nobody", "{}")}) // no recipients: not part of the batch
-	go r.fanOut()
-	defer close(r.out.kick)
+	return c, peer
+}
 
-	want := string(first.chunk) + string(second.chunk)
+func readExactly(t *testing.T, peer net.Conn, want string) {
+	t.Helper()
 	got := make([]byte, len(want))
 	_ = peer.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if _, err := io.ReadFull(peer, got); err != nil {
@@ -46,16 +40,61 @@ func TestTwoEventsAtOnceAreWrittenDirectly(t *testing.T) {
 	if string(got) != want {
 		t.Fatalf("got %q, want %q", got, want)
 	}
-	select {
-	case <-c.wake:
-		t.Fatal("the connection's loop was woken for events already written")
-	default:
+}
+
+// A post publishes two events at once (its room's and its readers' activity). A tab that follows
+// both gets them in one write, one HTTP chunk holding both events in order; a tab that follows
+// one gets that one. All of it straight to idle sockets, without waking the connections' loops: a
+// wake per connection cost more than the write itself at a thousand subscribers, and a second
+// write per tab as much again (BENCHMARKS.md).
+func TestEventsPublishedAtOnceAreJoinedPerConnection(t *testing.T) {
+	both, bothPeer := socketPair(t)
+	roomOnly, roomPeer := socketPair(t)
+	meOnly, mePeer := socketPair(t)
+	r := &Relay{cfg: Config{}.withDefaults(), out: newFanout()}
+	room, me := eventFrame("rooms/a", `{"seq":1}`), eventFrame("me", `{"html":""}`)
+	r.out.push(delivery{frame: room, recipients: []*conn{both, roomOnly}})
+	r.out.push(delivery{frame: me, recipients: []*conn{meOnly, both}})
+	r.out.push(delivery{frame: eventFrame("nobody", "{}")}) // no recipients: not part of the batch
+	go r.fanOut()
+	defer close(r.out.kick)
+
+	readExactly(t, bothPeer, fmt.Sprintf("%x\r\n%s%s\r\n", len(room.sse)+len(me.sse), room.sse, me.sse))
+	readExactly(t, roomPeer, string(room.chunk))
+	readExactly(t, mePeer, string(me.chunk))
+	for _, c := range []*conn{both, roomOnly, meOnly} {
+		select {
+		case <-c.wake:
+			t.Fatal("a connection's loop was woken for events already written")
+		default:
+		}
 	}
 	// (counted just after each write, so maybe a moment after the bytes arrived)
-	for wait := time.Now().Add(time.Second); r.delivered.Load() != 2 && time.Now().Before(wait); {
+	for wait := time.Now().Add(time.Second); r.delivered.Load() != 4 && time.Now().Before(wait); {
 		time.Sleep(time.Millisecond)
 	}
-	if n := r.delivered.Load(); n != 2 {
-		t.Fatalf("delivered %d, want 2", n)
+	if n := r.delivered.Load(); n != 4 {
+		t.Fatalf("delivered %d events, want 4", n)
+	}
+}
+
+// Events published together (publishPending's) reach the fan-out as one batch even when the
+// fan-out goroutine looks in between: a change's second event would otherwise go in a second write.
+func TestHeldEventsAreTakenTogether(t *testing.T) {
+	q := newFanout()
+	q.hold()
+	q.push(delivery{frame: eventFrame("rooms/a", "{}")})
+	if got := q.takeAll(); len(got) != 0 {
+		t.Fatalf("took %d deliveries while held", len(got))
+	}
+	q.push(delivery{frame: eventFrame("me", "{}")})
+	q.release()
+	if got := q.takeAll(); len(got) != 2 {
+		t.Fatalf("took %d deliveries after the release, want both", len(got))
+	}
+	select {
+	case <-q.kick:
+	default:
+		t.Fatal("the release did not wake the fan-out")
 	}
 }

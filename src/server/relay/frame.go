@@ -7,6 +7,8 @@ import "strconv"
 type frame struct {
 	sse   []byte
 	chunk []byte
+	// events is how many events the frame holds: one, or more for frames joined (see joined)
+	events int
 }
 
 func newFrame(sse []byte) *frame {
@@ -15,7 +17,24 @@ func newFrame(sse []byte) *frame {
 	chunk = append(chunk, head...)
 	chunk = append(chunk, sse...)
 	chunk = append(chunk, "\r\n"...)
-	return &frame{sse: chunk[len(head) : len(head)+len(sse)], chunk: chunk}
+	return &frame{sse: chunk[len(head) : len(head)+len(sse)], chunk: chunk, events: 1}
+}
+
+// joined is frames as one frame, in order: what one connection gets of events published at once
+// in one write (a post's room event and the readers' activity signal, say).
+func joined(frames []*frame) *frame {
+	size, events := 0, 0
+	for _, f := range frames {
+		size += len(f.sse)
+		events += f.events
+	}
+	sse := make([]byte, 0, size)
+	for _, f := range frames {
+		sse = append(sse, f.sse...)
+	}
+	j := newFrame(sse)
+	j.events = events
+	return j
 }
 
 // eventFrame encodes an SSE event named topic carrying data.

@@ -76,7 +76,7 @@ func (r *Relay) loop(app core.App, c *conn, out sink, gone <-chan struct{}, maxA
 				app.Logger().Debug("Realtime connection closed (failed to deliver message)", slog.String("clientId", c.client.Id()), slog.String("error", err.Error()))
 				return
 			}
-			r.delivered.Add(int64(len(batch)))
+			r.delivered.Add(int64(eventsIn(batch)))
 			c.recycle(batch)
 		case <-keepAlive.C:
 			if quiet := time.Since(time.Unix(0, c.lastWrite.Load())); quiet < r.cfg.KeepAlive {
@@ -92,4 +92,13 @@ func (r *Relay) loop(app core.App, c *conn, out sink, gone <-chan struct{}, maxA
 			keepAlive.Reset(r.cfg.KeepAlive)
 		}
 	}
+}
+
+// eventsIn counts the events in frames (a joined frame holds several).
+func eventsIn(frames []*frame) int {
+	n := 0
+	for _, f := range frames {
+		n += f.events
+	}
+	return n
 }
