@@ -103,7 +103,7 @@ async function openOne(o, i) {
   const clientId = await conn.connect(60000)
   let res
   if (mode === 'hearth') {
-    res = await post(o.port, '/realtime/subscriptions', new URLSearchParams({ clientId, topics: topic }).toString(), {
+    res = await post(o.port, '/realtime/subscriptions', new URLSearchParams({ clientId, topics: roomPageTopics(topic) }).toString(), {
       'Content-Type': 'application/x-www-form-urlencoded', Cookie: account.cookie, Origin: `http://127.0.0.1:${o.port}`,
     }, localAddress)
     if (res.status !== 200) throw new Error(`subscribe answered ${res.status}: ${res.text.slice(0, 200)}`)
@@ -158,7 +158,7 @@ async function resubscribe(o) {
   const worker = async () => {
     while (next < list.length) {
       const conn = list[next++]
-      const res = await post(conn.port, '/realtime/subscriptions', new URLSearchParams({ clientId: conn.clientId, topics: o.topic }).toString(), {
+      const res = await post(conn.port, '/realtime/subscriptions', new URLSearchParams({ clientId: conn.clientId, topics: roomPageTopics(o.topic) }).toString(), {
         'Content-Type': 'application/x-www-form-urlencoded', Cookie: conn.account.cookie, Origin: `http://127.0.0.1:${conn.port}`,
       }, conn.localAddress).catch((err) => ({ status: 0, text: String(err) }))
       if (res.status !== 200) failed++
@@ -250,3 +250,8 @@ process.on('message', async (msg) => {
 })
 process.on('disconnect', () => process.exit(0))
 send({ type: 'ready' })
+
+// what a Hearth room page follows: its room and its reader's own topic (bench/reader/main.go)
+function roomPageTopics(room) {
+  return `${room} me`
+}

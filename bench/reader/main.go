@@ -304,7 +304,7 @@ func openOne(o command, i int) error {
 	var status int
 	var text string
 	if o.Mode == "hearth" {
-		form := url.Values{"clientId": {c.clientID}, "topics": {o.Topic}}.Encode()
+		form := url.Values{"clientId": {c.clientID}, "topics": {roomPageTopics(o.Topic)}}.Encode()
 		status, text, err = post(local, o.Port, "/realtime/subscriptions", "application/x-www-form-urlencoded", form,
 			map[string]string{"Cookie": acc.Cookie, "Origin": "http://127.0.0.1:" + strconv.Itoa(o.Port)})
 		if err == nil && status != 200 {
@@ -733,7 +733,7 @@ func resubscribe(o command) any {
 					return
 				}
 				c := list[i]
-				form := url.Values{"clientId": {c.clientID}, "topics": {o.Topic}}.Encode()
+				form := url.Values{"clientId": {c.clientID}, "topics": {roomPageTopics(o.Topic)}}.Encode()
 				status, _, err := post(c.local, c.port, "/realtime/subscriptions", "application/x-www-form-urlencoded", form,
 					map[string]string{"Cookie": c.account.Cookie, "Origin": "http://127.0.0.1:" + strconv.Itoa(c.port)})
 				if err != nil || status != 200 {
@@ -893,4 +893,11 @@ func (h *histogram) json() map[string]any {
 		buckets = append(buckets, [2]int{i, c})
 	}
 	return map[string]any{"buckets": buckets, "count": h.count, "max": h.max, "min": h.min, "sum": h.sum}
+}
+
+// roomPageTopics is what a Hearth room page follows (pb_hooks/pages/_private/room.ejs): its
+// room, and its reader's own topic "me", where every post also sends the unread signal. The
+// reader times the room's events only, but reads both, as a browser does.
+func roomPageTopics(room string) string {
+	return room + " me"
 }
