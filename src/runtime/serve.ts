@@ -54,12 +54,23 @@ function answer(e: any): void {
     const method = request.method === 'HEAD' ? 'get' : request.method.toLowerCase()
     const handler = handlerFor(route, method)
     if (!handler && (method !== 'get' || !route.file)) refuseMethod(e, route)
-    const form = STATE_CHANGING.includes(request.method) ? formOf(e, bodyLimitOf(handler, app.helpers)) : {}
+    let form: Record<string, string> = {}
+    let tooLarge: HttpError | null = null
+    try {
+      if (STATE_CHANGING.includes(request.method)) form = formOf(e, bodyLimitOf(handler, app.helpers))
+    } catch (err) {
+      // a page that says how to show it (tooLarge) answers an oversized body itself
+      if (!(err instanceof HttpError && err.status === 413 && typeof handler?.tooLarge === 'function')) throw err
+      tooLarge = err
+    }
     const made = newContext(e, request, params, user, form, app.helpers)
     ctx = made.ctx
     const capture = newCapture()
     Object.assign(ctx, app.contextual(ctx), { event: e, sseSend: capture.sseSend, __sseSendAt: capture.__sseSendAt })
-    if (handler) ctx.data = method === 'get' ? handler(ctx) || {} : runMethod(handler, ctx, made.state)
+    if (tooLarge) {
+      made.state.status = 413
+      ctx.data = handler.tooLarge(ctx, tooLarge.message) || {}
+    } else if (handler) ctx.data = method === 'get' ? handler(ctx) || {} : runMethod(handler, ctx, made.state)
     if (made.state.json) {
       respondJson(e, made.state.json)
       return
@@ -77,6 +88,10 @@ function answer(e: any): void {
 }
 
 /**
+ * A handler may export tooLarge(ctx, message), run in its place when the body is over its limit
+ * (413): it returns the page's data, such as the form with the reason beside the file field,
+ * instead of the error page. It must check who may see the page, as the handler does.
+ *
  * bodyLimitOf is the largest body a handler reads: its own bodyLimit (bytes, or a function of the
  * app's helpers), such as an upload's, else FORM_LIMIT.
  */

@@ -84,9 +84,15 @@ test('a file over the admin\'s limit is a 413 with the page; the limit is a sett
   assert.equal((await admin.post('/admin/settings', { registration: 'open', uploadMax: '2' })).status, 303)
   assert.equal((await bob.upload('/me/picture', pictureForm(pngOf(3 * 1024)))).status, 413)
   assert.equal((await admin.post('/admin/settings', { registration: 'open' })).status, 303)
-  // over users.avatar's own 5 MB the body is not read at all
+  // over users.avatar's own 5 MB the body is not read at all; still the page, with the reason
   const huge = await bob.upload('/me/picture', pictureForm(pngOf(6 << 20)))
   assert.equal(huge.status, 413)
+  assert.match(huge.text, /<header class="site">/, 'the page, not a bare error')
+  assert.match(fieldError(huge.text, 'avatar'), /at most 100 KB; this one is larger/)
+  // and to a guest, the way to log in, never the page
+  const guest = await new Visitor(server).upload('/me/picture', pictureForm(pngOf(6 << 20)))
+  assert.equal(guest.status, 303)
+  assert.match(guest.headers.get('location') ?? '', /^\/login/)
 })
 
 test('only PNG, JPEG, WebP and GIF, told from the bytes, not the name: 422', async () => {

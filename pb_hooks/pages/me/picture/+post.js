@@ -10,3 +10,8 @@ module.exports = (ctx) => {
 }
 // the request may carry a picture up to users.avatar's own maxSize; the admin's limit is checked after
 module.exports.bodyLimit = ({ pictures }) => pictures.bodyLimit()
+// over that, the body is not read: the page again, 413, with the admin's limit beside the file field
+module.exports.tooLarge = (ctx) => {
+  ctx.requireUser()
+  return ctx.invalid({ avatar: `Pictures can be at most ${ctx.pictures.maxKb()} KB; this one is larger.` })
+}
