@@ -36,7 +36,15 @@ export function layoutsFor(route: Route): string[] {
   return layouts
 }
 
-type Handler = (ctx: any) => any
+/**
+ * Handler is a +<method>.js module: the function, and what it may say about its body: bodyLimit
+ * (bytes, or a function of the helpers) and tooLarge(ctx, message), the page's data when the body
+ * is over that limit (see serve.ts).
+ */
+type Handler = ((ctx: any) => any) & {
+  bodyLimit?: number | ((helpers: Record<string, unknown>) => number)
+  tooLarge?: (ctx: any, message: string) => any
+}
 const handlers = new Map<string, { time: number; fn: Handler }>()
 
 /** handlerFor returns the +<method>.js beside a page (+get.js, +post.js), or null. */

@@ -67,7 +67,7 @@ function answer(e: any): void {
     ctx = made.ctx
     const capture = newCapture()
     Object.assign(ctx, app.contextual(ctx), { event: e, sseSend: capture.sseSend, __sseSendAt: capture.__sseSendAt })
-    if (tooLarge) {
+    if (tooLarge && handler?.tooLarge) {
       made.state.status = 413
       ctx.data = handler.tooLarge(ctx, tooLarge.message) || {}
     } else if (handler) ctx.data = method === 'get' ? handler(ctx) || {} : runMethod(handler, ctx, made.state)
