@@ -84,8 +84,14 @@
     var template = document.createElement('template')
     template.innerHTML = html
     var nodes = Array.prototype.slice.call(template.content.children).filter(function (node) {
-      if (node.getAttribute('data-signal') !== 'typing') return true
-      typing(list, node.getAttribute('data-person'), node.getAttribute('data-name'))
+      var signal = node.getAttribute('data-signal')
+      // a person's new picture (or initials) replaces their face wherever the page shows it (ids are [a-z0-9])
+      if (signal === 'picture') {
+        document.querySelectorAll('img.avatar[src^="/avatars/' + node.getAttribute('data-person') + '"]').forEach(function (img) {
+          img.src = node.getAttribute('data-src')
+        })
+      } else if (signal === 'typing') typing(list, node.getAttribute('data-person'), node.getAttribute('data-name'))
+      else return true
     })
     nodes.forEach(function (node) { if (node.classList.contains('message')) typing(list, node.getAttribute('data-author'), null) })
     announce(nodes)

@@ -133,3 +133,9 @@ onRecordUpdate((e) => {
   require(`${__hooks}/hearth/hearth.js`).settleName(e.record, false)
   e.next()
 }, 'users')
+
+// A new picture (set any way) shows at once in the open tabs of its owner's rooms, once committed.
+onRecordAfterUpdateSuccess((e) => {
+  require(`${__hooks}/hearth/hearth.js`).pictureChanged(e.app, e.record)
+  e.next()
+}, 'users')

@@ -9,6 +9,8 @@ import { startServerWithSuperuser, api, userIdOf } from '../../helpers/admin.mjs
 import { Visitor, signUp, createRoom, postMessage, apiToken, uniqueName, rawPost, PASSWORD } from '../../helpers/browserless.mjs'
 import { fieldError, messageItem } from '../../helpers/markup.mjs'
 import { PNG, GIF, pngOf, pictureForm } from '../../helpers/pictures.mjs'
+import { followRoom } from '../../helpers/sse.mjs'
+import { liveAttributes } from '../../helpers/markup.mjs'
 
 let server, admin, alice, bob, aliceId, slug
 before(async () => {
@@ -21,7 +23,11 @@ before(async () => {
   slug = await createRoom(alice)
   assert.equal((await bob.post(`/rooms/${slug}/membership`, {})).status, 303)
 })
-after(async () => { await server?.stop() })
+const open = []
+after(async () => {
+  for (const s of open) s.close()
+  await server?.stop()
+})
 
 /** avatarOf is the src of a message's avatar on a page. */
 const avatarOf = (html, id) => /<img class="avatar" src="([^"]+)"/.exec(messageItem(html, id))[1].replace(/&amp;/g, '&')
@@ -148,4 +154,30 @@ test('removing the picture brings the initials back', async () => {
   assert.equal(await pictureOf(aliceId), '')
   const id = await postMessage(alice, slug, 'initials again')
   assert.equal(avatarOf((await bob.get(`/rooms/${slug}`)).text, id), `/avatars/${aliceId}`)
+})
+
+test('a new picture reaches the open tabs of its owner\'s rooms at once, as a signal that is never kept', async () => {
+  const signals = (sse, topic) => sse.named(topic).filter((e) => e.html.includes('data-signal="picture"'))
+  const topic = liveAttributes((await bob.get(`/rooms/${slug}`)).text).topic
+  const bobTab = await followRoom(server, bob, topic, open)
+  const carol = await signUp(server)
+  const elsewhere = await createRoom(carol)
+  const carolTab = await followRoom(server, carol, liveAttributes((await carol.get(`/rooms/${elsewhere}`)).text).topic, open)
+
+  assert.equal((await alice.upload('/me/picture', pictureForm(pngOf(2048)))).status, 303)
+  const file = await pictureOf(aliceId)
+  await bobTab.waitFor((s) => signals(s, topic).length === 1)
+  const [signal] = signals(bobTab, topic)
+  assert.equal(signal.html.trim(), `<i hidden data-signal="picture" data-person="${aliceId}" data-src="/avatars/${aliceId}?v=${encodeURIComponent(file)}"></i>`)
+  assert.equal(signal.seq, undefined, 'no position')
+  const events = JSON.parse((await bob.get(`/rooms/${slug}/events?after=0`)).text).events
+  assert.ok(!events.some((e) => e.html.includes('data-signal="picture"')), 'catch-up never replays it')
+
+  // a rename changes no face; taking the picture away shows the initials
+  const renamed = await api(server, 'PATCH', `/api/collections/users/records/${aliceId}`, { token: server.superuserToken, body: { name: 'Alice Renamed' } })
+  assert.equal(renamed.status, 200)
+  assert.equal((await alice.post('/me/picture/removal', {})).status, 303)
+  await bobTab.waitFor((s) => signals(s, topic).length === 2)
+  assert.match(signals(bobTab, topic)[1].html, new RegExp(`data-src="/avatars/${aliceId}"`), 'the rename sent none')
+  assert.equal(carolTab.received().length, 0, 'a room she is not in hears nothing')
 })
