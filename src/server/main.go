@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -133,6 +134,9 @@ func main() {
 		heapfloor.Start(floor)
 		// ... and an idle process gives what the floor let pile up back to the system
 		heapfloor.TrimWhenIdle(10 * time.Second)
+		// ... and collections come in the quiet between bursts rather than inside them
+		busy := requestsInFlight(app)
+		heapfloor.CollectWhenQuiet(20*time.Millisecond, func() bool { return busy() || rel.Delivering() })
 	}
 	soft := heapfloor.SoftLimitFor(memory)
 	if soft > 0 {
@@ -191,6 +195,27 @@ func main() {
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// requestsInFlight counts the requests being answered, but for realtime streams (open for as
+// long as a tab is): busy reports whether there is one.
+func requestsInFlight(app core.App) (busy func() bool) {
+	var n atomic.Int64
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+			Priority: -100000, // outside every other middleware
+			Func: func(e *core.RequestEvent) error {
+				if e.Request.URL.Path == "/api/realtime" && e.Request.Method == http.MethodGet {
+					return e.Next()
+				}
+				n.Add(1)
+				defer n.Add(-1)
+				return e.Next()
+			},
+		})
+		return se.Next()
+	})
+	return func() bool { return n.Load() > 0 }
 }
 
 // jsProfile answers /debug/pprof/js?seconds=N (default 10) with goja's profile of every JS runtime

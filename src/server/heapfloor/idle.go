@@ -3,6 +3,7 @@ package heapfloor
 import (
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 	"time"
 )
 
@@ -17,12 +18,19 @@ const IdleAllocBytes = 1 << 20
 // Why: the floor lets garbage pile up to the floor between collections, and Go collects an idle
 // process only every two minutes and then keeps the freed memory (up to the floor) for reuse, so
 // an idle Hearth with a 64 MB floor sat at 148 MB resident where 25 MB of heap was live
-// (BENCHMARKS.md, "Small machines"). A collection while idle delays no one.
-func TrimWhenIdle(interval time.Duration) {
+// (BENCHMARKS.md, "Small machines"). A collection while idle delays no one. stop ends it.
+func TrimWhenIdle(interval time.Duration) (stop func()) {
+	ticks := time.NewTicker(interval)
+	done := make(chan struct{})
 	go func() {
 		last := allocated()
 		trimmed := false
-		for range time.Tick(interval) {
+		for {
+			select {
+			case <-done:
+				return
+			case <-ticks.C:
+			}
 			now := allocated()
 			idle := now-last < IdleAllocBytes
 			last = now
@@ -38,6 +46,18 @@ func TrimWhenIdle(interval time.Duration) {
 			}
 		}
 	}()
+	return stopper(ticks, done)
+}
+
+// stopper stops a ticker and the goroutine waiting on done, once.
+func stopper(ticks *time.Ticker, done chan struct{}) func() {
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			ticks.Stop()
+			close(done)
+		})
+	}
 }
 
 func allocated() uint64 {

@@ -13,7 +13,7 @@ var sink []byte
 // process stops allocating.
 func TestTrimWhenIdleGivesTheHeapBack(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(maxPercent))
-	TrimWhenIdle(100 * time.Millisecond)
+	t.Cleanup(TrimWhenIdle(100 * time.Millisecond))
 	for i := 0; i < 64; i++ {
 		sink = make([]byte, 1<<20)
 	}

@@ -79,8 +79,10 @@ func (r *Relay) fanOut() {
 		for {
 			batch := withRecipients(r.out.takeAll())
 			if len(batch) == 0 {
+				r.delivering.Store(false)
 				break
 			}
+			r.delivering.Store(true)
 			// note: a post publishes two events at once (the room's and the readers' activity),
 			// so two waiting is the common case, not a backlog: write those directly, in order
 			if len(batch) <= directBatch {
@@ -100,6 +102,12 @@ func (r *Relay) fanOut() {
 			}
 		}
 	}
+}
+
+// Delivering is whether the fan-out is writing events now: work that allocates little but must
+// not wait (for a garbage collection started in what looks like a quiet moment, say).
+func (r *Relay) Delivering() bool {
+	return r.delivering.Load()
 }
 
 // directBatch is the most deliveries waiting at once that the fan-out still writes directly, one

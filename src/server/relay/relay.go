@@ -24,6 +24,8 @@ type Relay struct {
 	delivered    atomic.Int64
 	disconnected atomic.Int64 // by DisconnectSession
 	presenceSent atomic.Int64 // "Here now" lists published
+
+	delivering atomic.Bool // the fan-out goroutine is writing a batch (see Delivering)
 }
 
 // New creates the relay and binds it to the app's realtime hooks.
