@@ -139,7 +139,7 @@ func (r *Relay) joinBatch(batch []delivery) []delivery {
 	}
 	for _, d := range batch {
 		for _, c := range d.recipients {
-			if c.joinRound == round && c.joinMask != 0 {
+			if c.joinMask != 0 { // every recipient was marked with this round above
 				byMask[c.joinMask] = append(byMask[c.joinMask], c)
 				c.joinMask = 0 // listed
 			}
