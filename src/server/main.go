@@ -175,6 +175,9 @@ func main() {
 		},
 	})
 
+	// ... whose runtimes go once serve has applied the migrations (see migrations.go)
+	forgetMigrationsOnServe(app)
+
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
 		TemplateLang: migratecmd.TemplateLangJS,
 		Automigrate:  false,
