@@ -52,13 +52,15 @@ func sqliteCacheKiB(limit uint64) int {
 }
 
 // preparedStatements is how many prepared statements each SQLite connection keeps for reuse
-// (src/server/stmtcache): checkpoint.Statements from 1 GB, none below.
+// (src/server/stmtcache): checkpoint.Statements from 512 MB, none below.
 //
-// Why: the fifteen idle connections each keep theirs, 1 to 2 MB in all, which took a 512 MB VPS
-// past its idle RSS goal of 64 MB (bench/small-machine.mjs: 65.8 MiB with them, 63.8 without);
-// there a post costs about half a millisecond more instead.
+// Why: the fifteen idle connections each keep theirs, 1 to 2 MB in all. A 512 MB VPS has room for
+// them since serve forgets the JS migrations (migrations.go): idle RSS 59.3 and 60.3 MiB with them,
+// 58.0 and 59.2 without, under its goal of 64 (bench/small-machine.mjs), and a post costs about
+// half a millisecond less (the 1,000-subscriber fan-out's p99 21.8 and 20.7 ms against 23.3 and
+// 29.4). Below 512 MB that memory is worth more than the time.
 func preparedStatements(limit uint64) int {
-	if limit != 0 && limit < 1<<30 {
+	if limit != 0 && limit < 512<<20 {
 		return 0
 	}
 	return checkpoint.Statements

@@ -21,7 +21,8 @@ func TestWhatFollowsFromMemory(t *testing.T) {
 		{"4 GB", 4096 * mb, 64, 0, 32},
 		{"2 GB", 2048 * mb, 32, 0, 32},
 		{"1 GB", 1024 * mb, 16, 16384, 32},
-		{"512 MB VPS", 512 * mb, 8, 8192, 0},
+		{"512 MB VPS", 512 * mb, 8, 8192, 32},
+		{"256 MB", 256 * mb, 8, 4096, 0},
 		{"128 MB: never fewer than 8 runtimes", 128 * mb, 8, 2048, 0},
 	}
 	for _, s := range scenarios {
