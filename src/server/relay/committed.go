@@ -57,8 +57,7 @@ func (r *Relay) publishPending(e *core.RecordEvent) error {
 // publishTogether hands a change's events to the fan-out as one batch, so each connection gets
 // the ones it may read in one write.
 func (r *Relay) publishTogether(events []pending) {
-	r.out.hold()
-	defer r.out.release()
+	defer r.out.release(r.out.hold())
 	for _, p := range events {
 		r.Publish(Event{Topic: p.Topic, Data: p.Data, Room: p.Room, Seq: p.Seq, Users: p.Users, AnyUser: p.AnyUser})
 		if p.Revoke {

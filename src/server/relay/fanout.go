@@ -18,7 +18,8 @@ type fanout struct {
 
 	mu      sync.Mutex
 	waiting []delivery
-	held    int // while above zero, waiting collects but is not taken (see hold)
+	taken   uint64   // how many deliveries were ever taken: waiting[0]'s place in the order
+	holds   []uint64 // the place where each hold began (see hold)
 
 	round uint64 // the fan-out goroutine's count of joined batches (see conn.joinRound)
 }
@@ -38,20 +39,28 @@ func (q *fanout) push(d delivery) {
 	}
 }
 
-// hold keeps what is pushed from here to release waiting, so that events published together (a
-// change's room event and its readers' activity) reach the fan-out as one batch, which it joins
+// hold keeps what is pushed from here to its release waiting, so that events published together
+// (a change's room event and its readers' activity) reach the fan-out as one batch, which it joins
 // per connection (see joinBatch); without it the fan-out goroutine, on another core, took the
-// first before the second was pushed.
-func (q *fanout) hold() {
+// first before the second was pushed. What was pushed before the hold began is not kept: holds
+// that overlap, as concurrent posts' do, hold back only what came after the oldest of them.
+func (q *fanout) hold() (at uint64) {
 	q.mu.Lock()
-	q.held++
-	q.mu.Unlock()
+	defer q.mu.Unlock()
+	at = q.taken + uint64(len(q.waiting))
+	q.holds = append(q.holds, at)
+	return at
 }
 
-// release ends a hold and wakes the fan-out goroutine for what waits.
-func (q *fanout) release() {
+// release ends the hold that began at and wakes the fan-out goroutine for what waits.
+func (q *fanout) release(at uint64) {
 	q.mu.Lock()
-	q.held--
+	for i, h := range q.holds {
+		if h == at {
+			q.holds = append(q.holds[:i], q.holds[i+1:]...)
+			break
+		}
+	}
 	q.mu.Unlock()
 	select {
 	case q.kick <- struct{}{}:
@@ -59,15 +68,24 @@ func (q *fanout) release() {
 	}
 }
 
-// takeAll is every delivery waiting, oldest first; nothing while held.
+// takeAll is every delivery waiting, oldest first, up to where the oldest hold began.
 func (q *fanout) takeAll() []delivery {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.held > 0 {
+	n := len(q.waiting)
+	for _, h := range q.holds {
+		n = min(n, int(h-q.taken))
+	}
+	if n == 0 {
 		return nil
 	}
-	batch := q.waiting
-	q.waiting = nil
+	batch := q.waiting[:n:n]
+	if n == len(q.waiting) {
+		q.waiting = nil
+	} else {
+		q.waiting = append([]delivery(nil), q.waiting[n:]...)
+	}
+	q.taken += uint64(n)
 	return batch
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"testing"
 	"time"
 )
@@ -82,13 +83,13 @@ func TestEventsPublishedAtOnceAreJoinedPerConnection(t *testing.T) {
 // fan-out goroutine looks in between: a change's second event would otherwise go in a second write.
 func TestHeldEventsAreTakenTogether(t *testing.T) {
 	q := newFanout()
-	q.hold()
+	at := q.hold()
 	q.push(delivery{frame: eventFrame("rooms/a", "{}")})
 	if got := q.takeAll(); len(got) != 0 {
 		t.Fatalf("took %d deliveries while held", len(got))
 	}
 	q.push(delivery{frame: eventFrame("me", "{}")})
-	q.release()
+	q.release(at)
 	if got := q.takeAll(); len(got) != 2 {
 		t.Fatalf("took %d deliveries after the release, want both", len(got))
 	}
@@ -96,5 +97,44 @@ func TestHeldEventsAreTakenTogether(t *testing.T) {
 	case <-q.kick:
 	default:
 		t.Fatal("the release did not wake the fan-out")
+	}
+}
+
+// A hold keeps back only what was pushed after it began: overlapping holds (concurrent posts) do
+// not stop the fan-out taking what came before the oldest of them, and never reorder.
+func TestAHoldKeepsBackOnlyWhatCameAfterIt(t *testing.T) {
+	q := newFanout()
+	names := map[*frame]string{}
+	pushed := func(name string) {
+		f := eventFrame(name, "{}")
+		names[f] = name
+		q.push(delivery{frame: f})
+	}
+	topics := func(ds []delivery) (got []string) {
+		for _, d := range ds {
+			got = append(got, names[d.frame])
+		}
+		return got
+	}
+	pushed("before")
+	first := q.hold()
+	pushed("first")
+	second := q.hold()
+	pushed("second")
+	pushed("first-again")
+	if got := topics(q.takeAll()); !slices.Equal(got, []string{"before"}) {
+		t.Fatalf("took %v while both held, want [before]", got)
+	}
+	q.release(first)
+	if got := topics(q.takeAll()); !slices.Equal(got, []string{"first"}) {
+		t.Fatalf("took %v once the first hold ended, want [first] (the rest came after the second began)", got)
+	}
+	pushed("after")
+	q.release(second)
+	if got := topics(q.takeAll()); !slices.Equal(got, []string{"second", "first-again", "after"}) {
+		t.Fatalf("took %v once no hold is left, want the rest in order", got)
+	}
+	if got := q.takeAll(); len(got) != 0 {
+		t.Fatalf("took %d more", len(got))
 	}
 }
