@@ -181,3 +181,20 @@ test('a new picture reaches the open tabs of its owner\'s rooms at once, as a si
   assert.match(signals(bobTab, topic)[1].html, new RegExp(`data-src="/avatars/${aliceId}"`), 'the rename sent none')
   assert.equal(carolTab.received().length, 0, 'a room she is not in hears nothing')
 })
+
+test('a new picture also reaches the rooms its owner has left, where their messages still show', async () => {
+  const signals = (sse, topic) => sse.named(topic).filter((e) => e.html.includes('data-signal="picture"'))
+  const dave = await signUp(server)
+  const left = await createRoom(dave)
+  assert.equal((await alice.post(`/rooms/${left}/membership`, {})).status, 303)
+  await postMessage(alice, left, 'hello, and goodbye')
+  assert.equal((await alice.post(`/rooms/${left}/membership`, { leave: '1' })).status, 303)
+  const topic = liveAttributes((await dave.get(`/rooms/${left}`)).text).topic
+  const daveTab = await followRoom(server, dave, topic, open)
+
+  assert.equal((await alice.upload('/me/picture', pictureForm(pngOf(4096)))).status, 303)
+  const file = await pictureOf(aliceId)
+  await daveTab.waitFor((s) => signals(s, topic).length === 1)
+  const signal = signals(daveTab, topic)[0].html
+  assert.ok(signal.includes(`data-src="/avatars/${aliceId}?v=${encodeURIComponent(file)}"`), signal)
+})
