@@ -10,10 +10,9 @@ import {
   args, numList, sleep, startBenchServer, writeResult, goal, fmt, rssKiB, LoadSampler, running, round,
 } from './lib/common.mjs'
 import { fanoutPhase } from './lib/fanout-phase.mjs'
-import { setupRoom } from './lib/setup.mjs'
+import { lightUse } from './lib/light-use.mjs'
 import { memoryCgroup } from './lib/cgroup.mjs'
 import { PB } from '../tests/helpers/server.mjs'
-import { signUp } from '../tests/helpers/browserless.mjs'
 
 const a = args()
 const LIMITS = numList(a.limits, [0, 512])
@@ -42,13 +41,7 @@ async function measure(limitMB) {
     const chose = /Hearth .*: may use .*/.exec(server.logs())?.[0] ?? '(no start line)'
     console.log(`  ${label}: ${cgroup ? cgroup.how : 'no limit'}\n  ${chose}`)
     const started = mib(rssKiB(server.pid))
-    // light use: sign-ups, a room, posts, the room page opened
-    const setup = await setupRoom(server, { readers: 20 })
-    const visitor = await signUp(server)
-    for (let i = 0; i < 20; i++) {
-      await setup.poster.visitor.post(`/rooms/${setup.slug}/messages`, { body: `light use ${i}`, nonce: `light-${i}-${Date.now()}` })
-      await visitor.get(`/rooms/${setup.slug}`)
-    }
+    const setup = await lightUse(server)
     const idle = await idleRss(server)
     console.log(`  ${label}: RSS ${started} MiB at start, ${idle} MiB idle after light use`)
     let peak = 0
