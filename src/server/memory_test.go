@@ -49,7 +49,8 @@ func TestMemorySummary(t *testing.T) {
 		soft   uint64
 		want   string
 	}{
-		{"a 512 MB cgroup", memlimit.Limit{Bytes: 512 * mb, Cgroup: true}, 512 * mb / 20, 384 * mb, "Hearth dev: may use 512 MB (cgroup limit); heap floor 25 MB, Go soft limit 384 MB, 8 pooled JS runtimes, SQLite cache 8 MB per connection, no prepared statements kept"},
+		{"a 512 MB cgroup", memlimit.Limit{Bytes: 512 * mb, Cgroup: true}, 512 * mb / 20, 384 * mb, "Hearth dev: may use 512 MB (cgroup limit); heap floor 25 MB, Go soft limit 384 MB, 8 pooled JS runtimes, SQLite cache 8 MB per connection"},
+		{"a 256 MB cgroup", memlimit.Limit{Bytes: 256 * mb, Cgroup: true}, 256 * mb / 20, 192 * mb, "Hearth dev: may use 256 MB (cgroup limit); heap floor 12 MB, Go soft limit 192 MB, 8 pooled JS runtimes, SQLite cache 4 MB per connection, no prepared statements kept"},
 		{"the machine, floor off", memlimit.Limit{Bytes: 2048 * mb}, 0, 0, "Hearth dev: may use 2048 MB (physical memory); no heap floor, 8 pooled JS runtimes"},
 	}
 	for _, s := range scenarios {
