@@ -169,6 +169,12 @@ test('on a phone nothing overflows sideways, the rooms are a menu, and what is t
   assert.equal(await page.getByRole('navigation', { name: 'Your rooms' }).isVisible(), false, 'no sidebar')
   assert.ok(await inWindow(page, composer(page).send), 'the composer is in view')
   assert.notEqual(await page.evaluate(() => document.activeElement?.tagName), 'TEXTAREA', 'no keyboard pops up on its own')
+  // what there is to tap under a message shares one row (the owner may delete every message)
+  const last = page.locator('li.message').last()
+  const add = await last.locator('.reaction-picker summary').boundingBox()
+  const remove = await last.getByRole('button', { name: 'Delete' }).boundingBox()
+  assert.ok(add.height >= 44 && remove.height >= 44, 'both at least 44 px')
+  assert.ok(Math.abs((add.y + add.height / 2) - (remove.y + remove.height / 2)) < 4 && remove.x > add.x, `"+" then Delete on one row (${JSON.stringify({ add, remove })})`)
   await shot(page, 'phone')
 
   const menu = page.locator('.rooms-menu')
