@@ -6,6 +6,7 @@
 // its key: src/chat/fragments.ts).
 import type { Errors } from '../runtime/forms'
 import { Halt } from '../runtime/context'
+import { LIMITS, guard, refund } from '../runtime/limits'
 import * as settings from '../site/settings'
 
 /** FIELD is the users' file field that holds the picture. */
@@ -58,21 +59,27 @@ export function upload(e: any, userId: string): { errors?: Errors; status?: numb
   if (file.size > max * 1024) {
     return { status: 413, errors: { avatar: `Pictures can be at most ${max} KB; this one has ${Math.ceil(file.size / 1024)} KB.` } }
   }
+  guard(LIMITS.pictures, userId, TOO_OFTEN, FIELD)
   const record = $app.findRecordById('users', userId)
   record.set(FIELD, file)
   try {
     $app.save(record)
   } catch (err) {
+    refund(LIMITS.pictures, userId) // nothing changed
     if (!/avatar/.test(String(err))) throw err
     return { status: 422, errors: { avatar: 'Choose a PNG, JPEG, WebP or GIF picture.' } }
   }
   return {}
 }
 
+// each change is stored and signalled to every room where the face shows (picture-signal.ts)
+const TOO_OFTEN = 'You are changing your picture too often. Wait a few minutes, then try again.'
+
 /** remove takes the user's picture away: their initials show again. */
 export function remove(userId: string): void {
   const record = $app.findRecordById('users', userId)
   if (!record.getString(FIELD)) return
+  guard(LIMITS.pictures, userId, TOO_OFTEN)
   record.set(FIELD, '')
   $app.save(record)
 }

@@ -40,6 +40,7 @@ export const LIMITS = {
   posts: { name: 'posts', max: 30, windowSeconds: 60 },
   edits: { name: 'edits', max: 30, windowSeconds: 60 },
   reactions: { name: 'reactions', max: 60, windowSeconds: 60 },
+  pictures: { name: 'pictures', max: 10, windowSeconds: 600 },
   memberships: { name: 'memberships', max: 20, windowSeconds: 60 },
   rooms: { name: 'rooms', max: 10, windowSeconds: 3600 },
   conversations: { name: 'conversations', max: 30, windowSeconds: 3600 },

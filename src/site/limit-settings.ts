@@ -16,6 +16,7 @@ export const LIMIT_SETTINGS: LimitSetting[] = [
   ['posts', 'Messages per person'],
   ['edits', 'Message edits per person'],
   ['reactions', 'Reactions given or taken back per person'],
+  ['pictures', 'Profile pictures set or taken away per person'],
   ['signups', 'Sign-ups per network'],
   ['failed_logins', 'Failed log-ins per network'],
   ['memberships', 'Joining and leaving rooms per person'],

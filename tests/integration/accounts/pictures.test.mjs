@@ -198,3 +198,18 @@ test('a new picture also reaches the rooms its owner has left, where their messa
   const signal = signals(daveTab, topic)[0].html
   assert.ok(signal.includes(`data-src="/avatars/${aliceId}?v=${encodeURIComponent(file)}"`), signal)
 })
+
+test('pictures changed too often are refused with 429 beside the file field, however many come at once', async () => {
+  const eve = await signUp(server)
+  // a file that is no picture changes nothing and gives its slot back
+  for (let i = 0; i < 12; i++) assert.equal((await eve.upload('/me/picture', pictureForm(Buffer.from('just some text'), 'face.png'))).status, 422)
+  const tries = await Promise.all(Array.from({ length: 15 }, (_, i) => eve.upload('/me/picture', pictureForm(pngOf(1024 + i)))))
+  const statuses = tries.map((r) => r.status).sort()
+  assert.deepEqual(statuses, [...Array(10).fill(303), ...Array(5).fill(429)], 'ten of the fifteen (HEARTH_LIMIT_PICTURES 10/600)')
+  const refused = tries.find((r) => r.status === 429)
+  assert.match(fieldError(refused.text, 'avatar'), /changing your picture too often/)
+  // taking it away counts too
+  const removal = await eve.post('/me/picture/removal', {})
+  assert.equal(removal.status, 429)
+  assert.match(removal.text, /changing your picture too often/)
+})
