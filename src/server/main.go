@@ -37,6 +37,7 @@ import (
 	"hearth/server/names"
 	"hearth/server/passwords"
 	"hearth/server/proxies"
+	"hearth/server/relationpaths"
 	"hearth/server/relay"
 	"hearth/server/replica"
 	"hearth/server/roomtx"
@@ -72,6 +73,8 @@ func main() {
 	}
 	// only superusers may sort or filter records by a hidden email (see hiddenemail)
 	hiddenemail.Register(app)
+	// and only superusers may filter through back-relations or relations to many (see relationpaths)
+	relationpaths.Register(app)
 
 	flags := app.RootCmd.PersistentFlags()
 	hooksDir := flags.String("hooksDir", filepath.Join(dir, "pb_hooks"), "the directory with the JS app hooks")

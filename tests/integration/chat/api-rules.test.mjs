@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { signUp, createRoom, postMessage, apiToken } from '../../helpers/browserless.mjs'
 import { messageIds } from '../../helpers/markup.mjs'
 import { startServerWithSuperuser, api, userIdOf, roomIdOf } from '../../helpers/admin.mjs'
+import { RawSse, apiRealtimeSubscribe } from '../../helpers/sse.mjs'
 
 let server
 let owner, member, outsider
@@ -274,4 +275,57 @@ test('only superusers may sort or filter people by their hidden email', async ()
   assert.deepEqual(order(await list('sort=-email', server.superuserToken)), [firstId, lastId])
   const found = await api(server, 'GET', `/api/collections/users/records?filter=${q(`email = "aa-${tag}@example.com"`)}`, { token: server.superuserToken })
   assert.deepEqual(order(found), [lastId])
+})
+
+test("no filter, sort or realtime subscription reads another person's messages or rooms through a back-relation or a relation to many", async () => {
+  // PocketBase checks a related collection's rules on a filter's path, except in the subquery it
+  // builds for back-relations and relations to many with operators like != and !~: through the
+  // people's list, an outsider could tell whether some message of the member's, anywhere, matched
+  const ask = (query) => api(server, 'GET', `/api/collections/users/records?filter=${q(`id = "${memberId}"`)}&${query}`, { token: tokenOf(outsider) })
+  // the control: filtering by a person's own fields works
+  const plain = await ask(`fields=id`)
+  assert.equal(plain.status, 200, plain.text)
+  assert.equal(plain.json.totalItems, 1)
+  const probes = {
+    'not matching the secret': `filter=${q(`messages_via_author.body !~ "secret plan"`)}`,
+    'not matching something else': `filter=${q(`messages_via_author.body !~ "nothing like it"`)}`,
+    'not equal': `filter=${q(`messages_via_author.body != "the secret plan"`)}`,
+    'an any-operator': `filter=${q(`messages_via_author.body ?~ "secret"`)}`,
+    'a count': `filter=${q('messages_via_author:length > 0')}`,
+    'a private room by membership': `filter=${q(`memberships_via_user.room.kind != "private"`)}`,
+    'inside a group': `filter=${q(`(username != "" && (messages_via_author.body !~ "secret"))`)}`,
+    'a sort': `sort=${encodeURIComponent('-messages_via_author.created')}`,
+  }
+  for (const [what, query] of Object.entries(probes)) {
+    const res = await ask(query)
+    assert.equal(res.status, 400, `${what}: ${res.text}`)
+    assert.match(res.json.message, /back-relations or relations to many/, what)
+    assert.ok(!res.json.items, what)
+  }
+  // the same through the mentions, a relation to many people, from the messages an outsider may read
+  await postMessage(owner, publicSlug, `hello @${member.username}`)
+  const mentions = await api(server, 'GET', `/api/collections/messages/records?filter=${q(`mentions.username != "x"`)}`, { token: tokenOf(outsider) })
+  assert.equal(mentions.status, 400, mentions.text)
+  // a single relation stays open (its rules apply): the messages of the public room by room name
+  const byRoom = await api(server, 'GET', `/api/collections/messages/records?filter=${q(`room.slug = "${publicSlug}"`)}`, { token: tokenOf(outsider) })
+  assert.equal(byRoom.status, 200, byRoom.text)
+
+  // PocketBase's realtime filters a subscription's events the same way: refused there too
+  const conn = new RawSse(server)
+  await conn.connect()
+  try {
+    const options = (query) => `users/*?options=${encodeURIComponent(JSON.stringify({ query }))}`
+    const refused = await apiRealtimeSubscribe(server, conn.clientId, [options({ filter: 'messages_via_author.body !~ "secret"' })], { token: tokenOf(outsider) })
+    assert.equal(refused.status, 400, refused.text)
+    assert.match(refused.text, /back-relations or relations to many/)
+    const fine = await apiRealtimeSubscribe(server, conn.clientId, [options({ filter: 'username != ""' })], { token: tokenOf(outsider) })
+    assert.equal(fine.status, 204, fine.text)
+  } finally {
+    conn.close()
+  }
+
+  // the operator keeps every filter
+  const operator = await api(server, 'GET', `/api/collections/users/records?filter=${q(`messages_via_author.room = "${privateId}"`)}`, { token: server.superuserToken })
+  assert.equal(operator.status, 200, operator.text)
+  assert.deepEqual(operator.json.items.map((u) => u.id), [memberId])
 })
