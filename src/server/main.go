@@ -26,10 +26,10 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"hearth/server/apifilters"
 	"hearth/server/checkpoint"
 	"hearth/server/health"
 	"hearth/server/heapfloor"
-	"hearth/server/hiddenemail"
 	"hearth/server/jsgate"
 	"hearth/server/limits"
 	"hearth/server/memlimit"
@@ -37,7 +37,6 @@ import (
 	"hearth/server/names"
 	"hearth/server/passwords"
 	"hearth/server/proxies"
-	"hearth/server/relationpaths"
 	"hearth/server/relay"
 	"hearth/server/replica"
 	"hearth/server/roomtx"
@@ -71,10 +70,9 @@ func main() {
 	if replicaURL != "" {
 		lastSync = replica.Register(app, replicaURL).LastSync
 	}
-	// only superusers may sort or filter records by a hidden email (see hiddenemail)
-	hiddenemail.Register(app)
-	// and only superusers may filter through back-relations or relations to many (see relationpaths)
-	relationpaths.Register(app)
+	// only superusers may sort or filter records by a hidden email or through relations PocketBase
+	// reads without their rules (see apifilters)
+	apifilters.Register(app)
 
 	flags := app.RootCmd.PersistentFlags()
 	hooksDir := flags.String("hooksDir", filepath.Join(dir, "pb_hooks"), "the directory with the JS app hooks")

@@ -1,4 +1,4 @@
-package hiddenemail
+package apifilters
 
 import "testing"
 

@@ -1,4 +1,4 @@
-package relationpaths
+package apifilters
 
 import (
 	"testing"

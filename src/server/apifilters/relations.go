@@ -1,66 +1,26 @@
-// Package relationpaths refuses REST filters and sorts that go through a back-relation
-// ("messages_via_author.body") or a relation to many records ("mentions.username"), for everyone
-// but superusers.
-//
-// Why: PocketBase v0.39.11 checks a related collection's list rule when a filter reaches it
-// through a relation, except in the subquery it builds for such multi-valued paths with any
-// operator but the "any" ones (?=, ?~ …): that subquery reads every row (core/
-// record_field_resolver.go, "the joins are not applied for multi-match conditions"). Any signed-in
-// person may list users, so `username = "ann" && messages_via_author.body !~ "a%"` told whether
-// some message of Ann's, in any private room or conversation, or hidden by the community, matched:
-// a DM's text came out in a few hundred requests. Hearth's pages never use the REST API's
-// filters, and nothing a person may read needs such a path, so they are refused outright, in list
-// requests and in the options of PocketBase's realtime subscriptions, which filter the same way.
-//
-// A Go hook, like hiddenemail: the filter is read with PocketBase's own tokenizer (fexpr), so no
-// spelling of an identifier slips through, and each path is followed through the collections'
-// fields to find the relations to many.
-package relationpaths
+package apifilters
+
+// PocketBase v0.39.11 checks a related collection's list rule when a filter reaches it through a
+// relation, except in the subquery it builds for multi-valued paths with any operator but the
+// "any" ones (?=, ?~ …): that subquery reads every row (core/record_field_resolver.go, "the joins
+// are not applied for multi-match conditions"). Any signed-in person may list users, so
+// `username = "ann" && messages_via_author.body !~ "a%"` told whether some message of Ann's, in
+// any private room or conversation, or hidden by the community, matched: a DM's text came out in
+// a few hundred requests. Hearth's pages never use the REST API's filters and nothing a person
+// may read needs such a path, so they are refused outright, in list requests and in the options
+// of PocketBase's realtime subscriptions, which filter the same way.
 
 import (
 	"encoding/json"
 	"net/url"
 	"strings"
 
-	"github.com/ganigeorgiev/fexpr"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/search"
 )
 
-// Message is the 400 a non-superuser gets.
-const Message = "Filters and sorts cannot go through back-relations or relations to many records."
-
-// Register refuses such filters and sorts in list requests and realtime subscriptions.
-func Register(app core.App) {
-	app.OnRecordsListRequest().Bind(&hook.Handler[*core.RecordsListRequestEvent]{
-		Id: "hearthRelationPaths",
-		Func: func(e *core.RecordsListRequestEvent) error {
-			if e.HasSuperuserAuth() {
-				return e.Next()
-			}
-			query := e.Request.URL.Query()
-			if Refused(e.App, e.Collection, query[search.FilterQueryParam], query[search.SortQueryParam]) {
-				return e.BadRequestError(Message, nil)
-			}
-			return e.Next()
-		},
-	})
-	app.OnRealtimeSubscribeRequest().Bind(&hook.Handler[*core.RealtimeSubscribeRequestEvent]{
-		Id: "hearthRelationPaths",
-		Func: func(e *core.RealtimeSubscribeRequestEvent) error {
-			if e.HasSuperuserAuth() {
-				return e.Next()
-			}
-			for _, topic := range e.Subscriptions {
-				if topicRefused(e.App, topic) {
-					return e.BadRequestError(Message, nil)
-				}
-			}
-			return e.Next()
-		},
-	})
-}
+// RelationsMessage is the 400 a non-superuser gets.
+const RelationsMessage = "Filters and sorts cannot go through back-relations or relations to many records."
 
 // Refused tells whether any of the filters or sorts goes through a back-relation or a relation to
 // many records of collection. A filter the tokenizer cannot read is refused if it names "_via_".
@@ -113,44 +73,11 @@ func topicRefused(app core.App, topic string) bool {
 }
 
 func filterRefused(app core.App, collection *core.Collection, filter string) bool {
-	refused, err := tokensRefused(app, collection, filter)
+	refused, err := anyIdentifier(filter, func(identifier string) bool { return pathRefused(app, collection, identifier) })
 	if err != nil {
 		return strings.Contains(strings.ToLower(filter), "_via_")
 	}
 	return refused
-}
-
-func tokensRefused(app core.App, collection *core.Collection, text string) (bool, error) {
-	scanner := fexpr.NewScanner([]byte(text))
-	for {
-		token, err := scanner.Scan()
-		if err != nil {
-			return false, err
-		}
-		if token.Type == fexpr.TokenEOF {
-			return false, nil
-		}
-		if refused, err := tokenRefused(app, collection, token); err != nil || refused {
-			return refused, err
-		}
-	}
-}
-
-func tokenRefused(app core.App, collection *core.Collection, token fexpr.Token) (bool, error) {
-	switch token.Type {
-	case fexpr.TokenIdentifier:
-		return pathRefused(app, collection, token.Literal), nil
-	case fexpr.TokenGroup:
-		return tokensRefused(app, collection, token.Literal)
-	case fexpr.TokenFunction:
-		args, _ := token.Meta.([]fexpr.Token)
-		for _, arg := range args {
-			if refused, err := tokenRefused(app, collection, arg); err != nil || refused {
-				return refused, err
-			}
-		}
-	}
-	return false, nil
 }
 
 // pathRefused follows an identifier ("room.owner.name", "@request.auth.memberships_via_user.room")
