@@ -54,7 +54,9 @@ export function markedHtml(snippet: string): string {
 /**
  * search returns a page of the messages the user may read now that contain every word, newest
  * first, before the cursor (the index's key of the last result of the page before). Who may read
- * what is policy.mayRead, in SQL: public rooms, and the rooms the user belongs to.
+ * what is policy.mayRead, in SQL: public rooms, and the rooms the user belongs to. A message the
+ * community hid is found by nobody, its room's owner included (who reads it on the moderation
+ * page): a snippet would otherwise show its text to every reader.
  */
 export function search(user: User, query: Query, before?: number): { results: Result[]; next: number | null } {
   const rows = arrayOf(new DynamicModel({
@@ -74,6 +76,7 @@ export function search(user: User, query: Query, before?: number): { results: Re
      WHERE message_search_fts MATCH {:match}
        AND message_search_fts.rowid < {:before}
        AND (r.kind = 'public' OR EXISTS (SELECT 1 FROM memberships ms WHERE ms.room = r.id AND ms.user = {:user}))
+       AND m.moderation != 'hidden'
      ORDER BY message_search_fts.rowid DESC
      LIMIT {:limit}`)
     .bind({ match: query.match, before: before || Number.MAX_SAFE_INTEGER, user: user.id, limit: RESULTS_PER_PAGE + 1 })

@@ -44,6 +44,13 @@ async function eventually(check, what, ms = 15000) {
   }
 }
 
+/** searchFor answers the search page for the unique word of a uniqueText */
+async function searchFor(who, text) {
+  const res = await who.get(`/search?q=${encodeURIComponent(text.split(' ').pop())}`)
+  assert.equal(res.status, 200)
+  return res.text
+}
+
 async function hide(text) {
   const id = await postMessage(author, slug, text)
   for (const v of voters.slice(0, 4)) assert.equal((await downvote(v, id)).status, 303)
@@ -119,7 +126,10 @@ test('the hidden text reaches no one who may not moderate: pages, fragments, eve
     const log = await who.get(`/rooms/${slug}/moderation`)
     assert.equal(log.status, 200)
     assert.ok(!log.text.includes(text), 'the moderation page of a member')
+    assert.ok(!(await searchFor(who, text)).includes(id), 'search')
   }
+  // search finds it for nobody, the owner included: the owner reads it on the moderation page
+  assert.ok(!(await searchFor(owner, text)).includes(id), "the owner's search")
   const stored = await restGet(null, `/api/collections/messages/records/${id}?fields=fragment`)
   assert.ok(stored.json.fragment.includes(PLACEHOLDER) && !stored.json.fragment.includes(text), 'the stored fragment')
 
@@ -149,6 +159,7 @@ test('the owner restores it: it reappears for everyone live, and the log says wh
   tab.close()
   assert.ok(messageItem((await watcher.get(`/rooms/${slug}`)).text, id).includes(text))
   assert.equal((await restGet(watcher, `/api/collections/messages/records/${id}`)).json.body, text)
+  assert.ok((await searchFor(watcher, text)).includes(`#message-${id}`), 'search finds it again')
 
   const log = (await watcher.get(`/rooms/${slug}/moderation`)).text
   const entries = [...log.matchAll(/<li class="moderation-entry" data-action="(\w+)">([\s\S]*?)<\/li>/g)]
