@@ -19,9 +19,29 @@ function renderer(): any {
   }
   // after linkify, so URLs and e-mail addresses are links already (and skipped); before
   // text_join, so an escaped \@name stays apart and stays text
+  boundLinkAttempts(md)
   md.core.ruler.after('linkify', 'mention', markMentions)
   md.renderer.rules.mention = renderMention
   return md
+}
+
+/** How many "[" in one body may fail to start a link before the rest of them are taken as text. */
+export const FAILED_LINKS_MAX = 32
+
+// markdown-it looks for the "]" that closes each "[" by scanning onward, token by token
+// (parseLinkLabel), so a body of thousands of unclosed brackets cost seconds of goja's CPU per post
+// (quadratic). Links that work cost nothing here; only failed attempts count.
+function boundLinkAttempts(md: any): void {
+  const ruler = md.inline.ruler
+  const link = ruler.__rules__[ruler.__find__('link')].fn
+  ruler.at('link', (state: any, silent: boolean) => {
+    if (state.src.charCodeAt(state.pos) !== 0x5b /* [ */) return false
+    const env = state.env as { failedLinks?: number }
+    if ((env.failedLinks || 0) >= FAILED_LINKS_MAX) return false
+    if (link(state, silent)) return true
+    env.failedLinks = (env.failedLinks || 0) + 1
+    return false
+  })
 }
 
 /** Rendered is a body as HTML, with the ids of the people its mentions link to. */

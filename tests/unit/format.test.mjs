@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { importSource } from '../helpers/compile.mjs'
 
-const { renderBody, plainParagraph } = await importSource('chat/format.ts')
+const { renderBody, plainParagraph, FAILED_LINKS_MAX } = await importSource('chat/format.ts')
 
 // markdown-it itself: the plain path is turned off by giving it a body the check refuses, then
 // the same text is compared through the parser's own output
@@ -40,4 +40,17 @@ test('whatever the plain path takes renders exactly as markdown-it does', () => 
     assert.equal(fast, parsed(body), JSON.stringify(body))
   }
   assert.ok(plain > 15000, `only ${plain} bodies took the plain path`)
+})
+
+test('brackets that open no link stop being tried after a few: thousands of them are text, not seconds of CPU', () => {
+  // markdown-it scans onward from every "[" for its "]": quadratic in a body of unclosed brackets
+  assert.equal(renderBody('['.repeat(4000)).html, `<p>${'['.repeat(4000)}</p>`)
+  assert.equal(renderBody('!['.repeat(2000)).html, `<p>${'!['.repeat(2000)}</p>`)
+  // links in an ordinary message, stray brackets and all, still work
+  assert.equal(renderBody('see [the docs](http://x.org) [sic] and [this]').html,
+    '<p>see <a href="http://x.org" rel="nofollow noopener noreferrer" target="_blank">the docs</a> [sic] and [this]</p>')
+  // past the bound, in a body of stray brackets, even a real link is text: the price of the bound
+  const stray = '[ '.repeat(FAILED_LINKS_MAX * 4)
+  const html = renderBody(`${stray}[a](http://x.org)`).html
+  assert.ok(html.startsWith(`<p>${stray}[a](`) && !html.includes('>a</a>'), html)
 })
