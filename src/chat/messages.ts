@@ -104,6 +104,22 @@ export function bodyError(body: string, max = bodyMax()): string | null {
   return null
 }
 
+/** The refusal of a body whose formatting outgrows what a message stores (FormattedTooLong). */
+export const FORMATTED_TOO_LONG = 'This message is too long once formatted: a link used many times counts each time. Shorten it, then send again.'
+
+// A body within the limit can still render to more than the html and fragment fields hold: a
+// reference link ("[a]: <long URL>", then "[a] [a] …") repeats its URL at every use.
+function formattedTooLong(app: any, record: any): boolean {
+  const fields = app.findCachedCollectionByNameOrId('messages').fields
+  return record.getString('html').length > fields.getByName('html').max ||
+    record.getString('fragment').length > fields.getByName('fragment').max
+}
+
+/** refusedAsFormattedTooLong tells whether a save failed with FORMATTED_TOO_LONG (thrown by prepareMessage in its hook). */
+function refusedAsFormattedTooLong(err: unknown): boolean {
+  return String(err).includes(FORMATTED_TOO_LONG)
+}
+
 /**
  * prepareMessage runs on every save, from Hearth's pages or from PocketBase's API, before the
  * save's transaction: it trims the body, renders it, and renders the whole message's fragment
@@ -127,6 +143,7 @@ export function prepareMessage(app: any, record: any, isNew: boolean): void {
     record.set('moderation', '')
   }
   prerender(app, record)
+  if (formattedTooLong(app, record)) throw new BadRequestError(FORMATTED_TOO_LONG, { body: { code: 'invalid_body', message: FORMATTED_TOO_LONG } })
 }
 
 /**
@@ -241,6 +258,7 @@ export function post(user: User, roomId: string, standing: Standing, form: Recor
   } catch (err) {
     // the same form sent twice at once: the unique (author, nonce) index let only one through
     refund(LIMITS.posts, user.id) // nothing new was posted
+    if (refusedAsFormattedTooLong(err)) return { errors: { body: FORMATTED_TOO_LONG } }
     const earlier = nonce ? sentWith(user.id, nonce) : null
     if (earlier) return { message: foundAgain(earlier) }
     throw err
@@ -264,7 +282,12 @@ export function edit(user: User, record: any, form: Record<string, string>): { m
     record.set('body', body)
     record.set('edited', true)
     settings.carry(record)
-    $app.save(record)
+    try {
+      $app.save(record)
+    } catch (err) {
+      if (refusedAsFormattedTooLong(err)) return { errors: { body: FORMATTED_TOO_LONG } }
+      throw err
+    }
   }
   return { message: loadMessage(record) }
 }

@@ -104,6 +104,31 @@ test('a message over 4000 characters answers 422 with the count, and what was ty
   assert.deepEqual(messageIds((await owner.get(`/rooms/${slug}`)).text), [id])
 })
 
+test('a message within the limit that formats to more than a message holds answers 422 with what was typed kept, posted or edited, never 500', async () => {
+  const { owner, slug } = await roomWithTwo()
+  // a reference link repeats its URL at every use: 3,919 characters become about 300 KB of HTML
+  const body = `[a]: http://a.example/${'x'.repeat(300)}\n\n${'[a] '.repeat(900).trim()}`
+  const from = server.logs().length
+  const refusal = 'This message is too long once formatted: a link used many times counts each time. Shorten it, then send again.'
+  const res = await owner.post(`/rooms/${slug}/messages`, { body, nonce: nonce() })
+  assert.equal(res.status, 422, res.text.slice(0, 300))
+  assert.equal(fieldError(res.text, 'body'), refusal)
+  assert.equal(bodyText(res.text), body)
+  assert.deepEqual(messageIds(res.text), [])
+  const htmx = await owner.request('POST', `/rooms/${slug}/messages`, { form: { body, nonce: nonce() }, headers: { 'HX-Request': 'true' } })
+  assert.equal(htmx.status, 422)
+  assert.equal(bodyText(htmx.text), body)
+  // the limit's slot was given back: the next post goes through
+  const id = await postMessage(owner, slug, 'short and sweet')
+  const edited = await owner.post(`/rooms/${slug}/messages/${id}/edit`, { body })
+  assert.equal(edited.status, 422)
+  assert.equal(fieldError(edited.text, 'body'), refusal)
+  assert.ok(edited.text.includes(body), 'the edit form keeps the text')
+  assert.ok(messageItem((await owner.get(`/rooms/${slug}`)).text, id).includes('short and sweet'), 'the message is as it was')
+  const errors = server.logs().slice(from).split('\n').filter((line) => /GoError|Error:|^\s+at /.test(line))
+  assert.deepEqual(errors, [], 'nothing logged as a server error')
+})
+
 test('typed HTML kept in a 422 composer stays escaped', async () => {
   const { owner, slug } = await roomWithTwo()
   const body = `</textarea><script>alert(1)</script>${'x'.repeat(4000)}`
