@@ -54,7 +54,11 @@ test('only admins disable, never from another site, and an admin cannot disable 
   assert.equal((await alice.post(`/admin/people/${carol.username}/disabled`, { disabled: 'true' })).status, 403)
   assert.equal((await admin.post(`/admin/people/${carol.username}/disabled`, { disabled: 'true' }, { origin: 'https://evil.example' })).status, 403)
   assert.equal((await carol.get('/rooms')).status, 200, 'carol is still signed in')
-  assert.equal((await admin.post(`/admin/people/${admin.username}/disabled`, { disabled: 'true' })).status, 409)
+  const self = await admin.post(`/admin/people/${admin.username}/disabled`, { disabled: 'true' })
+  assert.equal(self.status, 409)
+  // a refusal is no server failure: its page says what could not be done, not "Something went wrong"
+  assert.match(self.text, /<h1>That could not be done<\/h1>/)
+  assert.match(self.text, /You cannot disable your own account/)
   assert.equal((await admin.post('/admin/people/nobody_here/disabled', { disabled: 'true' })).status, 404)
   assert.equal((await admin.get('/admin/people')).status, 200, 'the admin is still signed in')
 })
