@@ -16,6 +16,7 @@ import {
   LoadSampler, running,
 } from './lib/common.mjs'
 import { fanoutPhase } from './lib/fanout-phase.mjs'
+import { machineNoise, noiseLine } from './lib/machine-noise.mjs'
 import { setupRoom } from './lib/setup.mjs'
 import { RENAME_PAGES, reactionTarget, toggleOn, toggle } from './lib/reaction.mjs'
 
@@ -56,7 +57,9 @@ try {
   postAlone = summary(alone)
   console.log(`  POST with no subscribers: ${fmt(postAlone)}`)
   for (const N of Ns) {
-    const row = { N }
+    // how contended the machine's memory is just before (bench/lib/machine-noise.mjs)
+    const row = { N, noise: machineNoise() }
+    console.log(`  N=${N}: ${noiseLine(row.noise)}`)
     for (const system of ORDER) row[system] = await fanoutPhase(live, setup, system, N, options)
     if (!row.hearth || !row.pb) {
       results.push(row)

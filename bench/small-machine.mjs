@@ -11,6 +11,7 @@ import {
 } from './lib/common.mjs'
 import { fanoutPhase } from './lib/fanout-phase.mjs'
 import { lightUse } from './lib/light-use.mjs'
+import { machineNoise, noiseLine } from './lib/machine-noise.mjs'
 import { memoryCgroup } from './lib/cgroup.mjs'
 import { PB } from '../tests/helpers/server.mjs'
 
@@ -44,6 +45,8 @@ async function measure(limitMB) {
     const setup = await lightUse(server)
     const idle = await idleRss(server)
     console.log(`  ${label}: RSS ${started} MiB at start, ${idle} MiB idle after light use`)
+    const noise = machineNoise()
+    console.log(`  ${label}: ${noiseLine(noise)}`)
     let peak = 0
     const sampler = setInterval(() => { peak = Math.max(peak, rssKiB(server.pid)) }, 100)
     let fanout
@@ -54,7 +57,7 @@ async function measure(limitMB) {
     }
     const idleAfter = await idleRss(server)
     console.log(`  ${label}: fan-out at ${N}: ${fmt(fanout.latency)}, missing ${fanout.missing}; RSS peak ${mib(peak)} MiB, idle after ${idleAfter} MiB`)
-    return { limitMB, label, cgroup: cgroup?.how ?? null, chose, rssMiB: { start: started, idle, fanoutPeak: mib(peak), idleAfterFanout: idleAfter }, fanout }
+    return { limitMB, label, cgroup: cgroup?.how ?? null, chose, rssMiB: { start: started, idle, fanoutPeak: mib(peak), idleAfterFanout: idleAfter }, noise, fanout }
   } finally {
     await live.stop()
     cgroup?.close()
