@@ -5,10 +5,9 @@ import type { Errors } from '../runtime/forms'
 import { refusedAsDuplicate } from '../runtime/records'
 import * as settings from '../site/settings'
 import * as invites from '../site/invites'
+import { passwordProblem } from './passwords'
 
 export const USERNAME = /^[a-z0-9_]{3,24}$/
-export const PASSWORD_MIN = 8
-export const PASSWORD_MAX = 72 // bcrypt ignores what comes after 72 bytes
 /** DISABLED is what a disabled account is told when it logs in (src/accounts/disabling.ts). */
 export const DISABLED = 'This account is disabled. Ask an admin of this site.'
 
@@ -67,8 +66,8 @@ export function newAccount(form: Record<string, string>): { record?: any; errors
   else if (findUserByUsername(username)) errors.username = TAKEN
   const problem = nameProblem(name)
   if (problem) errors.name = problem
-  if (password.length < PASSWORD_MIN) errors.password = `Use at least ${PASSWORD_MIN} characters.`
-  else if (password.length > PASSWORD_MAX) errors.password = `Use at most ${PASSWORD_MAX} characters.`
+  const refused = passwordProblem(password)
+  if (refused) errors.password = refused
   if (form.passwordConfirm !== password) errors.passwordConfirm = 'The two passwords differ.'
   if (Object.keys(errors).length) return { errors }
   const record = new Record($app.findCachedCollectionByNameOrId('users'))

@@ -33,6 +33,20 @@ test('a fresh install sends the first visitor to set up, and refuses bad input a
   assert.equal((await guest.get('/setup')).status, 200, 'still nobody: the refused claims made no account')
 })
 
+test('on the first run a password of few characters but more than 71 bytes is refused beside the field, the input kept, never a 500', async () => {
+  const guest = new Visitor(server)
+  const from = server.logs().length
+  const accents = 'é'.repeat(40) // 40 characters, 80 bytes: bcrypt takes 72 at most
+  const username = uniqueName('first')
+  const res = await guest.post('/setup', { username, name: 'Zoë', password: accents, passwordConfirm: accents })
+  assert.equal(res.status, 422)
+  assert.equal(fieldError(res.text, 'password'), 'Use at most 71 bytes: a plain letter or digit is one, an accented letter two, an emoji four.')
+  assert.match(inputTag(res.text, 'username'), new RegExp(`value="${username}"`))
+  assert.match(inputTag(res.text, 'name'), /value="Zoë"/)
+  assert.doesNotMatch(server.logs().slice(from), /\[hearth\]|GoError|Error:/)
+  assert.equal((await guest.get('/setup')).status, 200, 'still nobody')
+})
+
 test('of 100 first visits at once exactly one makes an admin; then the page is gone and the admin sees the release', async () => {
   const visitors = Array.from({ length: 100 }, () => new Visitor(server))
   const names = visitors.map(() => uniqueName('first'))
