@@ -5,7 +5,7 @@ import type { Errors } from '../runtime/forms'
 import { refusedAsDuplicate } from '../runtime/records'
 import * as settings from '../site/settings'
 import * as invites from '../site/invites'
-import { passwordProblem } from './passwords'
+import { TOO_MANY_FAILED_LOGINS, passwordProblem } from './passwords'
 
 export const USERNAME = /^[a-z0-9_]{3,24}$/
 /** DISABLED is what a disabled account is told when it logs in (src/accounts/disabling.ts). */
@@ -143,7 +143,7 @@ function checkPassword(record: any | null, password: string): boolean {
  * password is checked at all, the right one included.
  */
 export function logIn(form: Record<string, string>, ip: string): { record?: any; errors?: Errors } {
-  guard(LIMITS.failedLogins, ip, 'Too many failed log-ins from your network. Please wait a few minutes and try again.', 'username')
+  guard(LIMITS.failedLogins, ip, TOO_MANY_FAILED_LOGINS, 'username')
   const record = findUserByUsername(form.username || '')
   if (checkPassword(record, form.password || '')) {
     refund(LIMITS.failedLogins, ip)
