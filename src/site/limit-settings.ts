@@ -18,7 +18,7 @@ export const LIMIT_SETTINGS: LimitSetting[] = [
   ['reactions', 'Reactions given or taken back per person'],
   ['pictures', 'Profile pictures set or taken away per person'],
   ['signups', 'Sign-ups per network'],
-  ['failed_logins', 'Failed log-ins per network'],
+  ['failed_logins', 'Failed log-ins per network, and wrong current passwords per account'],
   ['memberships', 'Joining and leaving rooms per person'],
   ['rooms', 'Rooms created per person'],
   ['conversations', 'Direct conversations started per person'],
