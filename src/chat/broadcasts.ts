@@ -5,6 +5,7 @@
 // rendered (prepareMessage, before the transaction takes SQLite's writer); the events are left on
 // the record; the relay takes them right after the commit (src/server/relay/committed.go).
 import { renderPartial } from '../runtime/partials'
+import { findOrNull } from '../runtime/records'
 import { forget } from '../realtime/history'
 import { sseSend, personalEvent, activityEvent, type Sent } from '../realtime/publish'
 import { roomTopic } from '../realtime/topics'
@@ -17,14 +18,6 @@ import { DOWNVOTE } from './reactions'
 
 /** The record field (never stored: no collection has it) the relay reads after the commit. */
 const PENDING = 'hearthPendingEvents'
-
-function findOrNull(app: any, collection: string, id: string): any | null {
-  try {
-    return app.findRecordById(collection, id)
-  } catch {
-    return null
-  }
-}
 
 // Leaves an event for the relay to hand over once the change's transaction has committed.
 function later(record: any, relayEvent: RelayEvent | null): void {
@@ -78,8 +71,10 @@ export function reactionChanged(tx: any, reaction: any, given: boolean): void {
   const id = reaction.getString('message')
   // a plain UPDATE: a save would run the message hooks and broadcast an edit
   tx.db().newQuery("UPDATE messages SET updated = strftime('%Y-%m-%d %H:%M:%fZ', 'now') WHERE id = {:id}").bind({ id }).execute()
-  // gone: the reaction is being deleted with its message, whose removal is the event
   const message = findOrNull(tx, 'messages', id)
+  // gone: a reaction taken back is being deleted with its message, whose removal is the event; one
+  // given was checked before the message's deletion committed and would be left pointing at nothing
+  if (!message && given) throw new Error(`the message ${id} was deleted`)
   if (!message) return
   if (given && reaction.getString('emoji') === DOWNVOTE && hideIfDownvoted(tx, message, reaction)) return
   messageShownAgain(tx, message, reaction)

@@ -1,5 +1,6 @@
 // Messages: a room's history, posting, editing and deleting.
 import { HttpError } from '../runtime/context'
+import { findOrNull } from '../runtime/records'
 import { LIMITS, guard, refund } from '../runtime/limits'
 import type { User } from '../accounts/session'
 import type { Errors } from '../runtime/forms'
@@ -201,14 +202,13 @@ function pageOf(roomId: string, where: string, at: number, limit: number): { mes
   return { messages, more: rows.length > limit }
 }
 
+/** gone is the answer about a message that is not (or no longer) in the room. */
+export const gone = (): HttpError => new HttpError(404, 'That message is not in this room (it may have been deleted).')
+
 export function findMessage(roomId: string, id: string): any {
-  try {
-    const record = $app.findRecordById('messages', id)
-    if (record.getString('room') === roomId) return record
-  } catch {
-    // fall through
-  }
-  throw new HttpError(404, 'That message is not in this room (it may have been deleted).')
+  const record = findOrNull($app, 'messages', id)
+  if (record && record.getString('room') === roomId) return record
+  throw gone()
 }
 
 export function loadMessage(record: any): Message {

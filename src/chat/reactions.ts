@@ -2,10 +2,11 @@
 // emoji (the unique index on reactions (message, user, emoji) decides, not a read before a write).
 import { HttpError } from '../runtime/context'
 import { LIMITS, guard, take, refund } from '../runtime/limits'
-import { refusedAsDuplicate } from '../runtime/records'
+import { refusedAsDuplicate, findOrNull } from '../runtime/records'
 import { asciiHtml } from '../runtime/ascii'
 import type { User } from '../accounts/session'
 import { standingIn, mayReact, mayDownvote } from './policy'
+import { gone } from './messages'
 import * as settings from '../site/settings'
 
 /** EMOJI is the set offered, in the order shown (the reactions collection's emoji values). */
@@ -88,7 +89,7 @@ export function toggle(user: User, roomRecord: any, message: any, emoji: string)
       $app.delete(mine)
     } catch (err) {
       // taken back twice at once: gone either way (given again meanwhile, it is another record)
-      if (recordStillThere(mine.id)) throw err
+      if (findOrNull($app, 'reactions', mine.id)) throw err
     }
     return
   }
@@ -101,17 +102,15 @@ export function toggle(user: User, roomRecord: any, message: any, emoji: string)
   try {
     $app.save(record)
   } catch (err) {
+    // deleted meanwhile (its relation no longer validates, or reactionChanged refused an orphan):
+    // the same 404 as a reaction to a message deleted before
+    if (!findOrNull($app, 'messages', message.id)) {
+      refund(LIMITS.reactions, user.id)
+      throw gone()
+    }
     // the same reaction given twice at once counts once: the unique index refused this one
     if (!refusedAsDuplicate(err) && !mineOf($app, message.id, user.id, emoji)) throw err
     refund(LIMITS.reactions, user.id)
-  }
-}
-
-function recordStillThere(id: string): boolean {
-  try {
-    return !!$app.findRecordById('reactions', id)
-  } catch {
-    return false
   }
 }
 

@@ -8,3 +8,15 @@
 export function refusedAsDuplicate(err: unknown): boolean {
   return /must be unique/i.test(String(err))
 }
+
+/**
+ * findOrNull finds a record by id, or null when there is none: one deleted a moment ago by another
+ * request is an answer (a 404, a change that no longer applies), not a failure.
+ */
+export function findOrNull(app: any, collection: string, id: string): any | null {
+  try {
+    return app.findRecordById(collection, id)
+  } catch {
+    return null
+  }
+}

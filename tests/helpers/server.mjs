@@ -58,6 +58,11 @@ function hooksWithPages(extraPages = {}, extraHooks = {}) {
   return dir
 }
 
+/** serverErrors is what a server logged after `from` (a length of its logs()) that looks like a failure: Hearth's error lines or a stack. */
+export function serverErrors(server, from = 0) {
+  return server.logs().slice(from).split('\n').filter((line) => /\[hearth\]|GoError|Error:|^\s+at |panic/i.test(line))
+}
+
 /**
  * startServer runs Hearth; the tests, the browser tests and the benchmarks all start it here.
  * Options: env (extra environment), dataDir (reuse one), args (extra flags), extraPages

@@ -7,13 +7,14 @@ import assert from 'node:assert/strict'
 import { startServerWithSuperuser, api, roomIdOf, userIdOf } from '../../helpers/admin.mjs'
 import { Visitor, signUp, createRoom, postMessage, apiToken, uniqueName, PASSWORD } from '../../helpers/browserless.mjs'
 import { Subscriber } from '../../helpers/sse.mjs'
+import { serverErrors } from '../../helpers/server.mjs'
 import { messageItem, liveAttributes } from '../../helpers/markup.mjs'
 
 let server
 let owner, member, reader
 let slug, roomId, messageId
 before(async () => {
-  server = await startServerWithSuperuser({ env: { HEARTH_LIMIT_SIGNUPS: '1000/60', HEARTH_LIMIT_REACTIONS: '100000/60' } })
+  server = await startServerWithSuperuser({ env: { HEARTH_LIMIT_SIGNUPS: '1000/60', HEARTH_LIMIT_REACTIONS: '100000/60', HEARTH_LIMIT_POSTS: '100000/60' } })
   ;[owner, member, reader] = await Promise.all([signUp(server), signUp(server), signUp(server)])
   slug = await createRoom(owner, { kind: 'public' })
   roomId = await roomIdOf(owner, slug)
@@ -218,4 +219,69 @@ test('a message deleted with its reactions: one removal event, and no reaction l
   assert.equal(events.length, 1, 'the removal only, no re-render for each reaction deleted with it')
   assert.match(events[0].html, /class="message removed"/)
   assert.equal(await countInDb(id, '👍') + await countInDb(id, '🎉'), 0)
+})
+
+/** inRoom counts the reactions stored under a room, whichever message they name. */
+async function inRoom(id) {
+  const res = await admin('GET', `/api/collections/reactions/records?perPage=1&filter=${encodeURIComponent(`room = "${id}"`)}`)
+  assert.equal(res.status, 200)
+  return res.json.totalItems
+}
+
+test('reactions racing their message\'s deletion answer 303 or 404, never 500, and leave no reaction behind', async () => {
+  const raceSlug = await createRoom(owner, { kind: 'public' })
+  assert.equal((await member.post(`/rooms/${raceSlug}/membership`, {})).status, 303)
+  const from = server.logs().length
+  const statuses = new Set()
+  for (let round = 0; round < 40; round++) {
+    const id = await postMessage(owner, raceSlug, `deleted while reacted to ${round}`)
+    const answers = await Promise.all([
+      owner.post(`/rooms/${raceSlug}/messages/${id}/deletion`, {}),
+      ...['👍', '🎉', '👎'].map((emoji) => member.post(`/rooms/${raceSlug}/messages/${id}/reactions`, { emoji })),
+    ])
+    assert.equal(answers[0].status, 303)
+    for (const res of answers.slice(1)) statuses.add(res.status)
+  }
+  assert.deepEqual([...statuses].filter((s) => s !== 303 && s !== 404), [], `statuses: ${[...statuses]}`)
+  assert.deepEqual(serverErrors(server, from), [])
+  assert.equal(await inRoom(await roomIdOf(owner, raceSlug)), 0, 'no reaction to a deleted message')
+})
+
+// Deletes the message a reaction names right before or right after the reaction is validated: the
+// two moments another request's deletion can land between the page finding the message and the save.
+const DELETE_DURING_SAVE = `
+onRecordValidate((e) => {
+  let message = null
+  try { message = e.app.findRecordById('messages', e.record.getString('message')) } catch {}
+  const body = message ? message.getString('body') : ''
+  if (body.includes('[deleted-before-validation]')) e.app.delete(message)
+  e.next()
+  if (body.includes('[deleted-after-validation]')) e.app.delete(message)
+}, 'reactions')
+`
+
+test('a reaction to a message deleted while it is saved answers 404, stores nothing and gives its rate-limit slot back', async () => {
+  const own = await startServerWithSuperuser({ env: { HEARTH_LIMIT_REACTIONS: '2/600' }, extraHooks: { 'delete-during-save.pb.js': DELETE_DURING_SAVE } })
+  try {
+    const [poster, reactor] = await Promise.all([signUp(own), signUp(own)])
+    const ownSlug = await createRoom(poster, { kind: 'public' })
+    assert.equal((await reactor.post(`/rooms/${ownSlug}/membership`, {})).status, 303)
+    for (const moment of ['before', 'after', 'before', 'after']) {
+      const id = await postMessage(poster, ownSlug, `[deleted-${moment}-validation]`)
+      for (const emoji of ['👍', '👎']) {
+        const res = await reactor.post(`/rooms/${ownSlug}/messages/${id}/reactions`, { emoji })
+        assert.equal(res.status, 404, `${moment} validation, ${emoji}: ${res.text.slice(0, 300)}`)
+        assert.match(res.text, /it may have been deleted/)
+      }
+    }
+    // none of the eight counted against the limit of two
+    const id = await postMessage(poster, ownSlug, 'still here')
+    for (const emoji of ['👍', '👎']) assert.equal((await reactor.post(`/rooms/${ownSlug}/messages/${id}/reactions`, { emoji })).status, 303)
+    assert.equal((await reactor.post(`/rooms/${ownSlug}/messages/${id}/reactions`, { emoji: '🎉' })).status, 429)
+    const stored = await api(own, 'GET', '/api/collections/reactions/records?perPage=50', { token: own.superuserToken })
+    assert.deepEqual(stored.json.items.map((r) => r.message), [id, id], 'no reaction left naming a deleted message')
+    assert.deepEqual(serverErrors(own), [])
+  } finally {
+    await own.stop()
+  }
 })

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { signUp, createRoom, postMessage, rawPost, nonce, PASSWORD } from '../../helpers/browserless.mjs'
-import { startServer } from '../../helpers/server.mjs'
+import { startServer, serverErrors } from '../../helpers/server.mjs'
 
 let server
 let owner, member
@@ -53,11 +53,6 @@ const routes = () => ({
   '/realtime/subscriptions': owner,
 })
 
-/** serverErrors is what the server logged after `from` that looks like a failure: Hearth's error lines or a stack. */
-function serverErrors(from) {
-  return server.logs().slice(from).split('\n').filter((line) => /\[hearth\]|GoError|Error:|^\s+at |panic/i.test(line))
-}
-
 const readable = (text) => text.replace(/<[^>]+>/g, ' ')
 
 test('every page POST answers a body it cannot read with 400 or 413 and a readable page, and logs no error', async () => {
@@ -80,7 +75,7 @@ test('every page POST answers a body it cannot read with 400 or 413 and a readab
       }
     }
   }
-  assert.deepEqual(serverErrors(from), [])
+  assert.deepEqual(serverErrors(server, from), [])
 })
 
 test('htmx gets the same refusal as a fragment, without the layout', async () => {
@@ -91,7 +86,7 @@ test('htmx gets the same refusal as a fragment, without the layout', async () =>
     assert.doesNotMatch(res.text, /<header class="site">|<html/, what)
     assert.match(readable(res.text), bad.message, what)
   }
-  assert.deepEqual(serverErrors(from), [])
+  assert.deepEqual(serverErrors(server, from), [])
 })
 
 test('the refused bodies changed nothing, and a good form still works after them', async () => {
@@ -125,5 +120,5 @@ test('malformed percent-encoding and bytes that are not UTF-8 in paths and query
   // a log-in whose ?next= cannot be decoded still logs in, and lands on a page of this site
   const login = await send('/login?next=%zz', { body: `username=${owner.username}&password=${PASSWORD}` })
   assert.equal(login.status, 303)
-  assert.deepEqual(serverErrors(from), [])
+  assert.deepEqual(serverErrors(server, from), [])
 })
