@@ -2,10 +2,12 @@
 // hidden for everyone (one placeholder in the shared fragment, its text blanked from the room's
 // history); the room's owner reads it and may restore it. Every hide and restore is logged.
 import { HttpError } from '../runtime/context'
+import { findOrNull } from '../runtime/records'
 import type { User } from '../accounts/session'
 import { standingIn, mayModerate, mayReadModeration } from './policy'
 import * as settings from '../site/settings'
 import { DOWNVOTE } from './reactions'
+import { gone } from './messages'
 
 /** The record field (never stored) naming who changed a message's moderation, for the log. */
 const MODERATED_BY = 'hearthModeratedBy'
@@ -71,14 +73,17 @@ export function noteChange(tx: any, record: any): void {
 export function restore(user: User, roomRecord: any, message: any): void {
   if (!mayModerate(standingIn(roomRecord, user.id))) throw new HttpError(403, "Only the room's owner can restore a hidden message.")
   // checked again in the restore's own write transaction (PocketBase runs them one at a time):
-  // restores at once restore it, and log it, once
+  // restores at once restore it, and log it, once; one deleted meanwhile is a 404
+  let found = true
   $app.runInTransaction((tx: any) => {
-    const current = tx.findRecordById('messages', message.id)
-    if (!isHidden(current)) return
+    const current = findOrNull(tx, 'messages', message.id)
+    found = !!current
+    if (!current || !isHidden(current)) return
     current.set('moderation', 'restored')
     current.set(MODERATED_BY, user.id)
     tx.save(current)
   })
+  if (!found) throw gone()
 }
 
 export interface LogEntry {

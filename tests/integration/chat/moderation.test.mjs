@@ -9,12 +9,13 @@ import { startServerWithSuperuser, api, roomIdOf } from '../../helpers/admin.mjs
 import { signUp, createRoom, postMessage, apiToken, uniqueText } from '../../helpers/browserless.mjs'
 import { LiveTab, RawSse, apiRealtimeSubscribe } from '../../helpers/sse.mjs'
 import { messageItem } from '../../helpers/markup.mjs'
+import { serverErrors } from '../../helpers/server.mjs'
 
 let server
 let owner, author, voters, watcher, otherOwner
 let slug, roomId
 before(async () => {
-  server = await startServerWithSuperuser({ env: { HEARTH_LIMIT_SIGNUPS: '1000/60' } })
+  server = await startServerWithSuperuser({ env: { HEARTH_LIMIT_SIGNUPS: '1000/60', HEARTH_LIMIT_POSTS: '100000/60', HEARTH_LIMIT_REACTIONS: '100000/60', HEARTH_LIMIT_EDITS: '100000/60' } })
   const people = await Promise.all(Array.from({ length: 9 }, () => signUp(server)))
   ;[owner, author, watcher, otherOwner, ...voters] = people
   slug = await createRoom(owner, { kind: 'public' })
@@ -187,6 +188,24 @@ test('the deciding downvotes at once hide the message once, with one log entry; 
   const actions = [...log.matchAll(/<li class="moderation-entry" data-action="(\w+)">([\s\S]*?)<\/li>/g)]
     .filter((m) => m[2].includes(`#message-${id}`)).map((m) => m[1])
   assert.deepEqual(actions, ['restored', 'hidden'])
+})
+
+test('the owner restoring a message while its author deletes it: 303 or 404, never 500', async () => {
+  const from = server.logs().length
+  const statuses = new Set()
+  for (let round = 0; round < 20; round++) {
+    const id = await hide(uniqueText('restored while deleted'))
+    assert.equal((await downvote(voters[4], id)).status, 303)
+    const [restore, deletion] = await Promise.all([
+      owner.post(`/rooms/${slug}/messages/${id}/restoration`, {}),
+      author.post(`/rooms/${slug}/messages/${id}/deletion`, {}),
+    ])
+    assert.equal(deletion.status, 303)
+    statuses.add(restore.status)
+    assert.equal(messageItem((await watcher.get(`/rooms/${slug}`)).text, id), '', 'deleted')
+  }
+  assert.deepEqual([...statuses].filter((s) => s !== 303 && s !== 404), [], `statuses: ${[...statuses]}`)
+  assert.deepEqual(serverErrors(server, from), [])
 })
 
 test('the moderation log is for members; a reader of the public room is refused', async () => {
