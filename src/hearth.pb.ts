@@ -36,6 +36,7 @@ onRecordCreateExecute((e) => {
 
 onRecordUpdateExecute((e) => {
   const hearth = require(`${__hooks}/hearth/hearth.js`)
+  hearth.requireCurrent(e.app, e.record)
   e.next()
   hearth.noteModeration(e.app, e.record)
   hearth.broadcasts.messageEdited(e.app, e.record)

@@ -9,6 +9,7 @@ import { fragmentsOf, prerender, numbered, CACHE_COLUMNS } from './fragments'
 import { standingIn, mayPost, mayEdit, mayDelete, readersNamed, type Standing } from './policy'
 import { nextMessageNumber } from '../realtime/history'
 import type { Reaction } from './reactions'
+import { isHidden, hiddenAlready } from './moderation'
 import * as settings from '../site/settings'
 
 export const PAGE_SIZE = 50
@@ -285,11 +286,35 @@ export function edit(user: User, record: any, form: Record<string, string>): { m
     try {
       $app.save(record)
     } catch (err) {
-      if (refusedAsFormattedTooLong(err)) return { errors: { body: FORMATTED_TOO_LONG } }
-      throw err
+      if (refusedAsFormattedTooLong(err)) {
+        refund(LIMITS.edits, user.id)
+        return { errors: { body: FORMATTED_TOO_LONG } }
+      }
+      // deleted or hidden meanwhile (requireCurrent refused the save): nothing was edited
+      const now = findOrNull($app, 'messages', record.id)
+      if (now && !isHidden(now)) throw err
+      refund(LIMITS.edits, user.id)
+      throw now ? hiddenAlready() : gone()
     }
   }
   return { message: loadMessage(record) }
+}
+
+/**
+ * requireCurrent runs in a message's update transaction, before the write, and refuses a save made
+ * from a copy read before another request deleted the message or changed its moderation: a deleted
+ * one would update no row, yet its event would show it again in every open tab and blank the event
+ * of its removal; a copy from before it was hidden would write its old moderation back, and so
+ * show it again, unlogged.
+ */
+export function requireCurrent(tx: any, record: any): void {
+  const row = new DynamicModel({ moderation: '' })
+  try {
+    tx.db().newQuery('SELECT moderation FROM messages WHERE id = {:id}').bind({ id: record.id }).one(row)
+  } catch {
+    throw new Error(`the message ${record.id} was deleted`)
+  }
+  if (row.moderation !== record.original().getString('moderation')) throw new Error(`the message ${record.id} was moderated meanwhile`)
 }
 
 function standingFor(user: User, record: any) {
@@ -298,7 +323,7 @@ function standingFor(user: User, record: any) {
 
 /** canEdit: see mayEdit in policy.ts; a message the community hid is not shown, even to its author, so not edited either. */
 export function canEdit(user: User, record: any): boolean {
-  return record.getString('moderation') !== 'hidden' && mayEdit(standingFor(user, record), record.getString('author'))
+  return !isHidden(record) && mayEdit(standingFor(user, record), record.getString('author'))
 }
 
 /** canDelete: see mayDelete in policy.ts. */

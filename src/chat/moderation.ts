@@ -51,6 +51,9 @@ export function hideIfDownvoted(tx: any, message: any, reaction?: any): boolean 
 /** isHidden: the message shows as "Hidden by the community". */
 export const isHidden = (record: any): boolean => record.getString('moderation') === 'hidden'
 
+/** hiddenAlready answers a change to a hidden message that no one may make (a reaction, an edit). */
+export const hiddenAlready = (): HttpError => new HttpError(409, 'This message was hidden by the community.')
+
 /**
  * noteChange logs a change of a message's moderation, in the save's transaction: hidden (by how
  * many downvotes) or restored (by whom; nobody named: a superuser through PocketBase's API).

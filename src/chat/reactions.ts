@@ -7,6 +7,7 @@ import { asciiHtml } from '../runtime/ascii'
 import type { User } from '../accounts/session'
 import { standingIn, mayReact, mayDownvote } from './policy'
 import { gone } from './messages'
+import { isHidden, hiddenAlready } from './moderation'
 import * as settings from '../site/settings'
 
 /** EMOJI is the set offered, in the order shown (the reactions collection's emoji values). */
@@ -78,7 +79,7 @@ export function toggle(user: User, roomRecord: any, message: any, emoji: string)
   if (!EMOJI.includes(emoji)) throw new HttpError(422, `Choose one of the reactions offered: ${EMOJI.join(' ')}.`)
   const standing = standingIn(roomRecord, user.id)
   if (!mayReact(standing)) throw new HttpError(403, `Join #${roomRecord.getString('slug')} to react to its messages.`)
-  if (message.getString('moderation') === 'hidden') throw new HttpError(409, 'This message was hidden by the community.')
+  if (isHidden(message)) throw hiddenAlready()
   const mine = mineOf($app, message.id, user.id, emoji)
   if (!mine && emoji === DOWNVOTE && !mayDownvote(standing, message.getString('author'))) {
     throw new HttpError(403, 'You cannot downvote your own message.')

@@ -1,9 +1,9 @@
 // Messages: posting (form and htmx), the one-time token, editing, deleting, and older pages.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../../helpers/server.mjs'
+import { startServer, serverErrors } from '../../helpers/server.mjs'
 import { signUp, createRoom, postMessage, nonce } from '../../helpers/browserless.mjs'
-import { fieldError, messageIds, messageItem, composerForm, bodyText, nonceOf, dataNumberOf } from '../../helpers/markup.mjs'
+import { fieldError, messageIds, messageItem, composerForm, bodyText, nonceOf, dataNumberOf, liveAttributes } from '../../helpers/markup.mjs'
 import { userIdOf } from '../../helpers/admin.mjs'
 
 let server
@@ -314,6 +314,34 @@ test('with htmx, deleting answers 200 without a page', async () => {
   const res = await member.htmxPost(`/rooms/${slug}/messages/${id}/deletion`, {})
   assert.equal(res.status, 200)
   assert.doesNotMatch(res.text, /<html|<header class="site">/)
+  assert.deepEqual(messageIds((await member.get(`/rooms/${slug}`)).text), [])
+})
+
+test('edits racing the deletion answer 303 or 404, never 500, and never bring the message back: its last event is its removal', async () => {
+  const { member, slug } = await roomWithTwo()
+  const { position } = liveAttributes((await member.get(`/rooms/${slug}`)).text)
+  const from = server.logs().length
+  const statuses = new Set()
+  const deleted = []
+  for (let round = 0; round < 30; round++) {
+    const id = await postMessage(member, slug, `deleted while edited ${round}`)
+    deleted.push(id)
+    const answers = await Promise.all([
+      member.post(`/rooms/${slug}/messages/${id}/deletion`, {}),
+      ...[1, 2, 3].map((n) => member.post(`/rooms/${slug}/messages/${id}/edit`, { body: `edit ${n} of ${round}` })),
+    ])
+    assert.equal(answers[0].status, 303)
+    for (const res of answers.slice(1)) statuses.add(res.status)
+  }
+  assert.deepEqual([...statuses].filter((s) => s !== 303 && s !== 404), [], `statuses: ${[...statuses]}`)
+  assert.deepEqual(serverErrors(server, from), [])
+  // (an edit saved after the deletion updated no row, yet recorded the message's event and blanked
+  // the removal's: every open tab and every catch-up showed the deleted message again)
+  const { events } = JSON.parse((await member.get(`/rooms/${slug}/events?after=${position}`)).text)
+  for (const id of deleted) {
+    const last = events.filter((e) => e.subject === id).at(-1)
+    assert.match(last.html, /class="message removed"/, `the last event about ${id}`)
+  }
   assert.deepEqual(messageIds((await member.get(`/rooms/${slug}`)).text), [])
 })
 

@@ -208,6 +208,25 @@ test('the owner restoring a message while its author deletes it: 303 or 404, nev
   assert.deepEqual(serverErrors(server, from), [])
 })
 
+test('an edit racing the deciding downvote answers 303 or 409 and never shows the hidden message again', async () => {
+  const from = server.logs().length
+  const statuses = new Set()
+  for (let round = 0; round < 20; round++) {
+    const id = await hide(uniqueText('edited while hidden'))
+    const [vote, edit] = await Promise.all([
+      downvote(voters[4], id),
+      author.post(`/rooms/${slug}/messages/${id}/edit`, { body: uniqueText('edited') }),
+    ])
+    assert.equal(vote.status, 303)
+    statuses.add(edit.status)
+    // (an edit saved from a copy read before the hide wrote its old moderation back: shown again, unlogged)
+    assert.ok(messageItem((await watcher.get(`/rooms/${slug}`)).text, id).includes(PLACEHOLDER), `round ${round}: still hidden`)
+  }
+  // (403: the edit came after the hide, like any edit of a hidden message)
+  assert.deepEqual([...statuses].filter((s) => ![303, 403, 409].includes(s)), [], `statuses: ${[...statuses]}`)
+  assert.deepEqual(serverErrors(server, from), [])
+})
+
 test('the moderation log is for members; a reader of the public room is refused', async () => {
   const reader = await signUp(server)
   assert.equal((await reader.get(`/rooms/${slug}/moderation`)).status, 403)
