@@ -99,7 +99,16 @@ export function findAuthor(app: any, id: string): StoredAuthor | null {
   return { id: row.id, username: row.username, name: row.name || row.username, picture: row.avatar, updated: row.updated }
 }
 
-/** bodyError checks a message body after trimming. */
+/**
+ * bodyOf is a message body as it is counted and stored: trimmed, each line break one LF. Browsers
+ * send a textarea's line breaks as CRLF, while the composer's counter (pb_public/hearth-composer.js)
+ * counts them as one, as the textarea's value has them: 3,999 characters on 100 lines arrived as 4,098.
+ */
+export function bodyOf(text: string): string {
+  return text.replace(/\r\n?/g, '\n').trim()
+}
+
+/** bodyError checks a message body (bodyOf). */
 export function bodyError(body: string, max = bodyMax()): string | null {
   if (!body) return 'Write something first.'
   if (body.length > max) return `Messages can be at most ${max} characters; this one has ${body.length}.`
@@ -124,14 +133,14 @@ function refusedAsFormattedTooLong(err: unknown): boolean {
 
 /**
  * prepareMessage runs on every save, from Hearth's pages or from PocketBase's API, before the
- * save's transaction: it trims the body, renders it, and renders the whole message's fragment
- * (whatever a client sent as one is never shown), so the transaction holds SQLite's writer for
- * SQL only. A new message has no number yet: numberMessage gives it one.
+ * save's transaction: it settles the body (bodyOf), renders it, and renders the whole message's
+ * fragment (whatever a client sent as one is never shown), so the transaction holds SQLite's
+ * writer for SQL only. A new message has no number yet: numberMessage gives it one.
  * Its mentions are decided here too: an @name links the person only if they may read the room
  * at this moment, and stays so (a later change of membership changes no message).
  */
 export function prepareMessage(app: any, record: any, isNew: boolean): void {
-  const body = record.getString('body').trim()
+  const body = bodyOf(record.getString('body'))
   record.set('body', body)
   const error = bodyError(body, bodyMax(app, record))
   if (error) throw new BadRequestError(error, { body: { code: 'invalid_body', message: error } })
@@ -239,7 +248,7 @@ function sentWith(authorId: string, nonce: string): any {
  */
 export function post(user: User, roomId: string, standing: Standing, form: Record<string, string>): { message?: Message; errors?: Errors } {
   if (!mayPost(standing)) throw new HttpError(403, 'Join this room to post in it.')
-  const body = (form.body || '').trim()
+  const body = bodyOf(form.body || '')
   const error = bodyError(body)
   if (error) return { errors: { body: error } }
   const nonce = (form.nonce || '').slice(0, 64)
@@ -275,7 +284,7 @@ function foundAgain(record: any): Message {
 /** edit changes the body of one's own message and marks it edited. */
 export function edit(user: User, record: any, form: Record<string, string>): { message?: Message; errors?: Errors } {
   if (!canEdit(user, record)) throw new HttpError(403, 'You can only edit your own messages.')
-  const body = (form.body || '').trim()
+  const body = bodyOf(form.body || '')
   const error = bodyError(body)
   if (error) return { errors: { body: error } }
   guard(LIMITS.edits, user.id, 'You are editing too fast. Wait a moment, then save again.', 'body')

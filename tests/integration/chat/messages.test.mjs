@@ -2,9 +2,9 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer, serverErrors } from '../../helpers/server.mjs'
-import { signUp, createRoom, postMessage, nonce } from '../../helpers/browserless.mjs'
+import { signUp, createRoom, postMessage, nonce, apiToken } from '../../helpers/browserless.mjs'
 import { fieldError, messageIds, messageItem, composerForm, bodyText, nonceOf, dataNumberOf, liveAttributes } from '../../helpers/markup.mjs'
-import { userIdOf } from '../../helpers/admin.mjs'
+import { userIdOf, api } from '../../helpers/admin.mjs'
 
 let server
 // the same three people throughout (sign-ups are slow); each test makes its own rooms
@@ -127,6 +127,28 @@ test('a message within the limit that formats to more than a message holds answe
   assert.ok(messageItem((await owner.get(`/rooms/${slug}`)).text, id).includes('short and sweet'), 'the message is as it was')
   const errors = server.logs().slice(from).split('\n').filter((line) => /GoError|Error:|^\s+at /.test(line))
   assert.deepEqual(errors, [], 'nothing logged as a server error')
+})
+
+test('a line break counts as one character however the browser sends it: 4000 with CRLF are posted and edited, stored with LF', async () => {
+  const { owner, slug } = await roomWithTwo()
+  // 4000 characters as the textarea's value (and the composer's counter) has them: 100 lines, 99 LF;
+  // a browser sends each line break as CRLF, 4099 characters
+  const typed = ['x'.repeat(40), ...Array.from({ length: 99 }, () => 'y'.repeat(39))].join('\n')
+  assert.equal(typed.length, 4000)
+  const sent = typed.replace(/\n/g, '\r\n')
+  const res = await owner.post(`/rooms/${slug}/messages`, { body: sent, nonce: nonce() })
+  assert.equal(res.status, 303, fieldError(res.text, 'body') ?? '')
+  const id = res.location.split('#message-')[1]
+  const stored = async () => (await api(server, 'GET', `/api/collections/messages/records/${id}`, { token: await apiToken(server, owner.username) })).json.body
+  assert.equal(await stored(), typed)
+  const edited = typed.replace(/y/g, 'z').replace(/\n/g, '\r\n')
+  const edit = await owner.post(`/rooms/${slug}/messages/${id}/edit`, { body: edited })
+  assert.equal(edit.status, 303, fieldError(edit.text, 'body') ?? '')
+  assert.equal(await stored(), typed.replace(/y/g, 'z'))
+  // a lone CR is a line break too, and one more character is counted as one more
+  const over = await owner.post(`/rooms/${slug}/messages`, { body: `${sent.replace('\r\n', '\r')}!`, nonce: nonce() })
+  assert.equal(over.status, 422)
+  assert.equal(fieldError(over.text, 'body'), 'Messages can be at most 4000 characters; this one has 4001.')
 })
 
 test('typed HTML kept in a 422 composer stays escaped', async () => {
