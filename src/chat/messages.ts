@@ -226,34 +226,46 @@ export function loadMessage(record: any): Message {
 }
 
 /**
- * sentWith finds the author's message posted with this one-time token, if any.
+ * sentWith finds the author's message stored with this key (sentKey), if any.
  * note: plain SQL, because PocketBase's filter turns `nonce != ''` into `nonce IS NOT ''`, which
  * SQLite does not match to the partial index's `WHERE nonce != ''`: the filter scanned the table.
  */
-function sentWith(authorId: string, nonce: string): any {
+function sentWith(authorId: string, key: string): any {
   const row = new DynamicModel({ id: '' })
   try {
-    $app.db().newQuery("SELECT id FROM messages WHERE author = {:author} AND nonce = {:nonce} AND nonce != '' LIMIT 1")
-      .bind({ author: authorId, nonce }).one(row)
+    $app.db().newQuery("SELECT id FROM messages WHERE author = {:author} AND nonce = {:key} AND nonce != '' LIMIT 1")
+      .bind({ author: authorId, key }).one(row)
   } catch {
     return null
   }
-  return $app.findRecordById('messages', row.id)
+  return findOrNull($app, 'messages', row.id)
+}
+
+/**
+ * sentKey is what a message stores in its nonce field: the form's one-time token together with the
+ * room and the body, so that only the same post sent again finds the first. The token alone made a
+ * composer that kept its token (the answer to a send was lost; the person changed the text and sent
+ * again) get the first message back and drop the new text, and took a token used in one room to
+ * another room's message. Hashed to fit the field and keep the unique index small; '' without a token.
+ */
+function sentKey(nonce: string, roomId: string, body: string): string {
+  return nonce ? $security.sha256(`${nonce}\n${roomId}\n${body}`) : ''
 }
 
 /**
  * post adds a message to a room where the user has that standing. The form's one-time token
- * (nonce) makes a double submit or a retry land once: the second request finds the first message
- * and returns it. A new message comes with its fragment; one found again is rendered by the page.
+ * (nonce) makes a double submit or a retry land once: the same body sent again to the same room
+ * with it finds the first message and returns it. A new message comes with its fragment; one found
+ * again is rendered by the page.
  */
 export function post(user: User, roomId: string, standing: Standing, form: Record<string, string>): { message?: Message; errors?: Errors } {
   if (!mayPost(standing)) throw new HttpError(403, 'Join this room to post in it.')
   const body = bodyOf(form.body || '')
   const error = bodyError(body)
   if (error) return { errors: { body: error } }
-  const nonce = (form.nonce || '').slice(0, 64)
-  if (nonce) {
-    const earlier = sentWith(user.id, nonce)
+  const key = sentKey((form.nonce || '').slice(0, 64), roomId, body)
+  if (key) {
+    const earlier = sentWith(user.id, key)
     if (earlier) return { message: foundAgain(earlier) }
   }
   guard(LIMITS.posts, user.id, 'You are posting too fast. Wait a moment, then send again.', 'body')
@@ -261,15 +273,15 @@ export function post(user: User, roomId: string, standing: Standing, form: Recor
   record.set('room', roomId)
   record.set('author', user.id)
   record.set('body', body)
-  record.set('nonce', nonce)
+  record.set('nonce', key)
   settings.carry(record)
   try {
     $app.save(record)
   } catch (err) {
-    // the same form sent twice at once: the unique (author, nonce) index let only one through
+    // the same post sent twice at once: the unique (author, nonce) index let only one through
     refund(LIMITS.posts, user.id) // nothing new was posted
     if (refusedAsFormattedTooLong(err)) return { errors: { body: FORMATTED_TOO_LONG } }
-    const earlier = nonce ? sentWith(user.id, nonce) : null
+    const earlier = key ? sentWith(user.id, key) : null
     if (earlier) return { message: foundAgain(earlier) }
     throw err
   }

@@ -223,6 +223,48 @@ test('the same form sent many times at once still posts once', async () => {
   assert.equal(answers[0].location.split('#message-')[1], ids[0])
 })
 
+test('a token sent again with other text posts that text too: nothing typed is lost, and each is sent once', async () => {
+  // (the answer to a send was lost, the composer kept its token, the person changed the text and
+  // sent again: the first message came back and the new text was stored nowhere)
+  const { owner, slug } = await roomWithTwo()
+  const token = nonce()
+  const first = await postMessage(owner, slug, 'draft one', token)
+  const second = await postMessage(owner, slug, 'draft one, corrected', token)
+  assert.notEqual(second, first)
+  assert.equal(await postMessage(owner, slug, 'draft one, corrected', token), second, 'its own retry finds it')
+  assert.equal(await postMessage(owner, slug, 'draft one', token), first)
+  const page = (await owner.get(`/rooms/${slug}`)).text
+  assert.deepEqual(messageIds(page), [first, second])
+  assert.match(messageItem(page, second), /<p>draft one, corrected<\/p>/)
+})
+
+test('a token used in one room posts in another room there', async () => {
+  const { owner, slug } = await roomWithTwo()
+  const { slug: other } = await roomWithTwo()
+  const token = nonce()
+  const here = await postMessage(owner, slug, 'same words', token)
+  const res = await owner.post(`/rooms/${other}/messages`, { body: 'same words', nonce: token })
+  assert.equal(res.status, 303)
+  const [path, there] = res.location.split('#message-')
+  assert.equal(path, `/rooms/${other}`)
+  assert.notEqual(there, here)
+  assert.deepEqual(messageIds((await owner.get(`/rooms/${other}`)).text), [there])
+  assert.deepEqual(messageIds((await owner.get(`/rooms/${slug}`)).text), [here])
+})
+
+test('200 identical sends of a form at once store one message; other texts with the same token at once are each stored once', async () => {
+  const { owner, slug } = await roomWithTwo()
+  const token = nonce()
+  const bodies = [...Array(200).fill('racing'), ...Array(20).fill('racing, edited'), ...Array(20).fill('racing, edited again')]
+    .sort(() => Math.random() - 0.5)
+  const answers = await Promise.all(bodies.map((body) => owner.post(`/rooms/${slug}/messages`, { body, nonce: token })))
+  for (const res of answers) assert.equal(res.status, 303, res.text.slice(0, 300))
+  const byBody = new Map()
+  answers.forEach((res, i) => byBody.set(bodies[i], (byBody.get(bodies[i]) ?? new Set()).add(res.location)))
+  for (const [body, locations] of byBody) assert.equal(locations.size, 1, `${body}: ${[...locations]}`)
+  assert.equal(messageIds((await owner.get(`/rooms/${slug}`)).text).length, 3)
+})
+
 test('one-time tokens belong to their author: two people using the same one both post', async () => {
   const { owner, member, slug } = await roomWithTwo()
   const token = nonce()
