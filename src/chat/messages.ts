@@ -295,6 +295,7 @@ function foundAgain(record: any): Message {
 
 /** edit changes the body of one's own message and marks it edited. */
 export function edit(user: User, record: any, form: Record<string, string>): { message?: Message; errors?: Errors } {
+  if (isHidden(record)) throw hiddenAlready()
   if (!canEdit(user, record)) throw new HttpError(403, 'You can only edit your own messages.')
   const body = bodyOf(form.body || '')
   const error = bodyError(body)
@@ -345,6 +346,12 @@ function standingFor(user: User, record: any) {
 /** canEdit: see mayEdit in policy.ts; a message the community hid is not shown, even to its author, so not edited either. */
 export function canEdit(user: User, record: any): boolean {
   return !isHidden(record) && mayEdit(standingFor(user, record), record.getString('author'))
+}
+
+/** canEditUnlessHidden is canEdit, but a hidden message is refused as hidden (409), not as someone else's. */
+export function canEditUnlessHidden(user: User, record: any): boolean {
+  if (isHidden(record)) throw hiddenAlready()
+  return canEdit(user, record)
 }
 
 /** canDelete: see mayDelete in policy.ts. */

@@ -131,7 +131,7 @@ function messageToChange(ctx: Ctx, may: (user: any, found: any) => boolean, refu
 
 /** editForm is the page that edits one's own message. */
 export function editForm(ctx: Ctx) {
-  const { room, found } = messageToChange(ctx, messages.canEdit, 'You can only edit your own messages.')
+  const { room, found } = messageToChange(ctx, messages.canEditUnlessHidden, 'You can only edit your own messages.')
   return { room, message: messages.loadMessage(found) }
 }
 

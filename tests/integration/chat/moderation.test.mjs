@@ -124,6 +124,12 @@ test('the hidden text reaches no one who may not moderate: pages, fragments, eve
     assert.ok(!roomEvents.text.includes(text), 'room_events through REST')
     const edit = await who.get(`/rooms/${slug}/messages/${id}/edit`)
     assert.ok(!edit.text.includes(text), 'the edit page')
+    // the edit page and an edit say why, to the author too: hidden, not someone else's
+    assert.equal(edit.status, 409)
+    assert.match(edit.text, /hidden by the community/)
+    const edited = await who.post(`/rooms/${slug}/messages/${id}/edit`, { body: 'changed' })
+    assert.equal(edited.status, 409)
+    assert.match(edited.text, /hidden by the community/)
     const log = await who.get(`/rooms/${slug}/moderation`)
     assert.equal(log.status, 200)
     assert.ok(!log.text.includes(text), 'the moderation page of a member')
