@@ -120,6 +120,16 @@ export function postMessage(ctx: Ctx) {
   return { room, message: result.message }
 }
 
+/**
+ * messageTooLarge answers a message form over the size the page reads (413): the room again with
+ * the reason beside the composer. Without JavaScript nothing counted the text before it was sent,
+ * and it was never read, so the page says where it still is: the browser's Back button.
+ */
+export function messageTooLarge(ctx: Ctx, message: string) {
+  const reason = `${message} A message can be at most ${messages.bodyMax()} characters. What you typed is still in the form you came from: go Back to shorten it.`
+  return { ...roomPage(ctx), ...ctx.invalid({ body: reason }) }
+}
+
 /** messageToChange finds a message in the room for a page that edits or deletes it, if allowed. */
 function messageToChange(ctx: Ctx, may: (user: any, found: any) => boolean, refusal: string) {
   const user = ctx.requireUser()

@@ -151,6 +151,16 @@ test('a line break counts as one character however the browser sends it: 4000 wi
   assert.equal(fieldError(over.text, 'body'), 'Messages can be at most 4000 characters; this one has 4001.')
 })
 
+test('a paste past the form limit answers 413 with the room and the reason beside the composer, saying where the text still is', async () => {
+  const { owner, slug } = await roomWithTwo()
+  const id = await postMessage(owner, slug, 'already here')
+  const res = await owner.post(`/rooms/${slug}/messages`, { body: 'x'.repeat(100 << 10), nonce: nonce() })
+  assert.equal(res.status, 413)
+  assert.match(fieldError(res.text, 'body'), /too large: at most 64 KB.*at most 4000 characters.*go Back/)
+  assert.deepEqual(messageIds(res.text), [id], 'the room, as it was')
+  assert.equal((await owner.get(`/rooms/${slug}`)).status, 200)
+})
+
 test('typed HTML kept in a 422 composer stays escaped', async () => {
   const { owner, slug } = await roomWithTwo()
   const body = `</textarea><script>alert(1)</script>${'x'.repeat(4000)}`
