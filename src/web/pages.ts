@@ -126,8 +126,17 @@ export function postMessage(ctx: Ctx) {
  * and it was never read, so the page says where it still is: the browser's Back button.
  */
 export function messageTooLarge(ctx: Ctx, message: string) {
-  const reason = `${message} A message can be at most ${messages.bodyMax()} characters. What you typed is still in the form you came from: go Back to shorten it.`
-  return { ...roomPage(ctx), ...ctx.invalid({ body: reason }) }
+  return { ...roomPage(ctx), ...ctx.invalid({ body: tooLargeReason(message) }) }
+}
+
+/** editTooLarge is messageTooLarge for the edit form: the form again, with the message as it is. */
+export function editTooLarge(ctx: Ctx, message: string) {
+  const page = editForm(ctx)
+  return { ...page, ...ctx.invalid({ body: tooLargeReason(message) }), values: { body: page.message.body } }
+}
+
+function tooLargeReason(message: string): string {
+  return `${message} A message can be at most ${messages.bodyMax()} characters. What you typed is still in the form you came from: go Back to shorten it.`
 }
 
 /** messageToChange finds a message in the room for a page that edits or deletes it, if allowed. */

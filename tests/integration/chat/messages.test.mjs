@@ -158,7 +158,10 @@ test('a paste past the form limit answers 413 with the room and the reason besid
   assert.equal(res.status, 413)
   assert.match(fieldError(res.text, 'body'), /too large: at most 64 KB.*at most 4000 characters.*go Back/)
   assert.deepEqual(messageIds(res.text), [id], 'the room, as it was')
-  assert.equal((await owner.get(`/rooms/${slug}`)).status, 200)
+  const edit = await owner.post(`/rooms/${slug}/messages/${id}/edit`, { body: 'x'.repeat(100 << 10) })
+  assert.equal(edit.status, 413)
+  assert.match(fieldError(edit.text, 'body'), /too large: at most 64 KB.*at most 4000 characters.*go Back/)
+  assert.ok(edit.text.includes('already here'), 'the edit form, the message as it is')
 })
 
 test('typed HTML kept in a 422 composer stays escaped', async () => {
