@@ -29,6 +29,7 @@ onRecordUpdate((e) => {
 // hold SQLite's writer for SQL only.
 onRecordCreateExecute((e) => {
   const hearth = require(`${__hooks}/hearth/hearth.js`)
+  hearth.requireMember(e.app, e.record.getString('room'), e.record.getString('author'))
   hearth.numberMessage(e.app, e.record)
   e.next()
   hearth.broadcasts.messagePosted(e.app, e.record)
@@ -48,8 +49,10 @@ onRecordDeleteExecute((e) => {
 }, 'messages')
 
 onRecordCreateExecute((e) => {
+  const hearth = require(`${__hooks}/hearth/hearth.js`)
+  hearth.requireAccount(e.app, e.record.getString('user'))
   e.next()
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.membersChanged(e.app, e.record)
+  hearth.broadcasts.membersChanged(e.app, e.record)
 }, 'memberships')
 
 onRecordDeleteExecute((e) => {
@@ -60,8 +63,10 @@ onRecordDeleteExecute((e) => {
 // A reaction given or taken back shows under its message for everyone, like an edit; enough
 // downvotes hide the message instead (src/chat/broadcasts.ts reactionChanged).
 onRecordCreateExecute((e) => {
+  const hearth = require(`${__hooks}/hearth/hearth.js`)
+  hearth.requireMember(e.app, e.record.getString('room'), e.record.getString('user'))
   e.next()
-  require(`${__hooks}/hearth/hearth.js`).broadcasts.reactionChanged(e.app, e.record, true)
+  hearth.broadcasts.reactionChanged(e.app, e.record, true)
 }, 'reactions')
 
 onRecordDeleteExecute((e) => {

@@ -19,6 +19,7 @@ configure({
 export { servePage } from './runtime/serve'
 export { routes } from './runtime/pages'
 export { prepareMessage, numberMessage, requireCurrent } from './chat/messages'
+export { requireMember, requireAccount } from './chat/members'
 export { LIMITS, take, refund } from './runtime/limits'
 export { withinRequest } from './runtime/request-memo'
 export { carry as carrySettings } from './site/settings'

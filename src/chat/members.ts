@@ -25,6 +25,34 @@ export function addMembership(app: any, roomId: string, userId: string, role: st
   app.save(m)
 }
 
+/** What requireMember and requireAccount throw, to tell their refusals from other failures. */
+export const NOT_IN_ROOM = 'is not in the room (any more)'
+export const NO_ACCOUNT = 'has no account (any more)'
+
+/**
+ * requireMember runs in the write transaction of a message or a reaction, where SQLite's one
+ * writer orders it against a removal, a leave or the deletion of an account: the standing the
+ * request checked before its write may be gone by then. Without it, posts sent while the owner
+ * removed their author landed after the removal, in a private room, and reactions and posts of an
+ * account deleted meanwhile stayed behind pointing at nobody.
+ */
+export function requireMember(tx: any, roomId: string, userId: string): void {
+  if (!membershipOf(roomId, userId, tx)) throw new Error(`${userId} ${NOT_IN_ROOM} ${roomId}`)
+}
+
+/** requireAccount is requireMember for a new membership: its person must still exist. */
+export function requireAccount(tx: any, userId: string): void {
+  const row = new DynamicModel({ n: 0 })
+  tx.db().newQuery('SELECT COUNT(*) AS n FROM users WHERE id = {:id}').bind({ id: userId }).one(row)
+  if (!row.n) throw new Error(`${userId} ${NO_ACCOUNT}`)
+}
+
+/** refusedAsGone tells whether a save failed because its person left the room or the site meanwhile. */
+export function refusedAsGone(err: unknown): boolean {
+  const text = String(err)
+  return text.includes(NOT_IN_ROOM) || text.includes(NO_ACCOUNT)
+}
+
 /** joinLobby makes a new user a member of the lobby, so they have somewhere to talk at once. */
 export function joinLobby(app: any, userId: string): void {
   try {
@@ -52,6 +80,8 @@ export function join(roomRecord: any, userId: string): void {
   try {
     addMembership($app, roomRecord.id, userId, 'member')
   } catch (err) {
+    // an account deleted meanwhile joins nothing
+    if (refusedAsGone(err)) throw new HttpError(401, 'Log in to join this room.')
     // the same person joining twice at once: the unique (room, user) index let one through
     if (!refusedAsDuplicate(err) && !membershipOf(roomRecord.id, userId)) throw err
   }
@@ -86,7 +116,9 @@ export interface Member {
 export function membersOf(roomId: string): Member[] {
   const records = $app.findRecordsByFilter('memberships', 'room = {:room}', 'created', 0, 0, { room: roomId })
   $app.expandRecords(records, ['user'], null)
-  return records.map((m: any) => {
+  // (a membership whose account is gone, left by a join that raced its deletion before
+  // requireAccount, is nobody)
+  return records.filter((m: any) => m.expandedOne('user')).map((m: any) => {
     const u = m.expandedOne('user')
     return { id: u.id, username: u.getString('username'), name: u.getString('name'), role: m.getString('role'), picture: u.getString('avatar') }
   })
@@ -156,5 +188,8 @@ export function removeMember(roomRecord: any, ownerId: string, username: string)
 }
 
 export function countOf(roomId: string, app: any = $app): number {
-  return app.countRecords('memberships', $dbx.hashExp({ room: roomId }))
+  const row = new DynamicModel({ n: 0 })
+  app.db().newQuery('SELECT COUNT(*) AS n FROM memberships m JOIN users u ON u.id = m.user WHERE m.room = {:room}')
+    .bind({ room: roomId }).one(row)
+  return row.n
 }

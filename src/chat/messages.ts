@@ -10,6 +10,7 @@ import { standingIn, mayPost, mayEdit, mayDelete, readersNamed, type Standing } 
 import { nextMessageNumber } from '../realtime/history'
 import type { Reaction } from './reactions'
 import { isHidden, hiddenAlready } from './moderation'
+import { refusedAsGone } from './members'
 import * as settings from '../site/settings'
 
 export const PAGE_SIZE = 50
@@ -281,6 +282,8 @@ export function post(user: User, roomId: string, standing: Standing, form: Recor
     // the same post sent twice at once: the unique (author, nonce) index let only one through
     refund(LIMITS.posts, user.id) // nothing new was posted
     if (refusedAsFormattedTooLong(err)) return { errors: { body: FORMATTED_TOO_LONG } }
+    // removed from the room (or the account deleted) after the request checked: nothing posted
+    if (refusedAsGone(err)) throw new HttpError(403, 'You are not a member of this room any more.')
     const earlier = key ? sentWith(user.id, key) : null
     if (earlier) return { message: foundAgain(earlier) }
     throw err

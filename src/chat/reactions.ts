@@ -8,6 +8,7 @@ import type { User } from '../accounts/session'
 import { standingIn, mayReact, mayDownvote } from './policy'
 import { gone } from './messages'
 import { isHidden, hiddenAlready } from './moderation'
+import { refusedAsGone } from './members'
 import * as settings from '../site/settings'
 
 /** EMOJI is the set offered, in the order shown (the reactions collection's emoji values). */
@@ -108,6 +109,11 @@ export function toggle(user: User, roomRecord: any, message: any, emoji: string)
     if (!findOrNull($app, 'messages', message.id)) {
       refund(LIMITS.reactions, user.id)
       throw gone()
+    }
+    // removed from the room (or the account deleted) after the request checked: nothing given
+    if (refusedAsGone(err)) {
+      refund(LIMITS.reactions, user.id)
+      throw new HttpError(403, 'You are not a member of this room any more.')
     }
     // the same reaction given twice at once counts once: the unique index refused this one
     if (!refusedAsDuplicate(err) && !mineOf($app, message.id, user.id, emoji)) throw err
