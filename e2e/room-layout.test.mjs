@@ -8,8 +8,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { Visitor, postMessage, signUp, PASSWORD, uniqueName } from '../tests/helpers/browserless.mjs'
-import { signedInPerson, createRoomInBrowser, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
+import { signedInPerson, openPerson, signUpInBrowser, createRoomInBrowser, composer, messageByText, problemsExcept } from './helpers/browser.mjs'
 import { openSite } from './helpers/site.mjs'
+import { userIdOf } from '../tests/helpers/admin.mjs'
 
 const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
@@ -218,6 +219,28 @@ test('on a phone nothing overflows sideways, the rooms are a menu, and what is t
   await Promise.all([page.waitForURL(`**/rooms/${other}`), link.click()])
   assert.deepEqual(problemsExcept(person), [])
   await person.close()
+})
+
+test('on a phone the members page and a profile fit long names without sideways scrolling', async () => {
+  const owner = await openPerson(browser, server, { viewport: PHONE })
+  await signUpInBrowser(owner, uniqueName('o'), { name: 'Maximiliane-Wilhelmina-Annabelle-Konstantinopoulou' })
+  const slug = await createRoomInBrowser(owner, { kind: 'private' })
+  // members with usernames as long as they come, each with its buttons
+  const asOwner = new Visitor(server)
+  assert.equal((await asOwner.post('/login', { username: owner.username, password: PASSWORD })).status, 303)
+  for (let i = 0; i < 2; i++) {
+    const other = await signUp(server, `${uniqueName('member')}_long${i}`.slice(0, 24))
+    assert.equal((await asOwner.post(`/rooms/${slug}/members`, { username: other.username })).status, 303)
+  }
+  const { page } = owner
+  for (const path of [`/rooms/${slug}/members`, `/people/${await userIdOf(asOwner)}`]) {
+    await page.goto(path)
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 0, `${path}: ${overflow} px too wide`)
+    await shot(page, `phone-${path.includes('members') ? 'members' : 'profile'}`)
+  }
+  assert.deepEqual(problemsExcept(owner), [])
+  await owner.close()
 })
 
 test('on the narrowest phones the header is one row that fits, and Search leads to the search page', async () => {
