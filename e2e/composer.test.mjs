@@ -120,6 +120,33 @@ test('a draft survives a reload, per room, and is gone once sent', async () => {
   await person.close()
 })
 
+test('a page left while a post is on its way gets its draft back with its token: sending it again is that post, not a second one', async () => {
+  const person = await signedInPerson(browser, server)
+  const { page } = person
+  const slug = await createRoomInBrowser(person)
+  await page.locator('[data-live-status="live"]').waitFor({ state: 'attached' })
+  // the server has the post at once; its answer is slow to come back
+  await page.route('**/rooms/*/messages', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue()
+    const answer = await route.fetch()
+    await new Promise((r) => setTimeout(r, 1500))
+    await route.fulfill({ response: answer }).catch(() => {})
+  })
+  const text = 'left while it was on its way'
+  await composer(page).textarea.fill(text)
+  await composer(page).textarea.press('Enter')
+  await page.waitForTimeout(400)
+  await page.reload()
+  await page.unroute('**/rooms/*/messages')
+  assert.equal(await composer(page).textarea.inputValue(), text, 'the draft is back')
+  await composer(page).textarea.press('Enter')
+  await page.waitForFunction(() => document.querySelector('form.composer textarea').value === '')
+  await page.reload()
+  assert.deepEqual((await bodies(page)).filter((b) => b === text), [text], 'posted once')
+  assert.deepEqual(problemsExcept(person, ...EXPECTED), [])
+  await person.close()
+})
+
 test('removed from a private room while it is open: the tab says so at once and the composer stops, text kept', async () => {
   const owner = await signUp(server)
   const slug = await createRoom(owner, { kind: 'private' })

@@ -72,6 +72,10 @@
     if (!b.value) {
       try {
         b.value = localStorage.getItem(draftKey(form)) || ''
+        // left while a post was on its way: its token comes back with it, so sending the same
+        // text again is that post (the server answers with it), not a second one
+        var token = b.value && localStorage.getItem(draftKey(form) + '#')
+        if (token) form.elements.nonce.value = token
       } catch (e) {
         // no storage: nothing to restore
       }
@@ -104,7 +108,7 @@
     e.preventDefault()
     e.stopImmediatePropagation()
     resends.push(box(form).value.length)
-    say(form, 'Sending… the next message goes as soon as this one has.')
+    say(form, 'Sending… the next goes once this one has.')
   }, true)
 
   document.addEventListener('input', function (e) {
@@ -131,6 +135,11 @@
     var body = e.detail.ctx.request.body
     inFlight = { ctx: e.detail.ctx, form: form, sent: body && body.get ? String(body.get('body') || '') : box(form).value }
     say(form, '')
+    try {
+      localStorage.setItem(draftKey(form) + '#', form.elements.nonce.value)
+    } catch (err) {
+      // no storage: no draft to come back with either
+    }
   })
 
   document.addEventListener('htmx:before:swap', function (e) {

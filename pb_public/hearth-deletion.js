@@ -22,7 +22,7 @@
     if (!d) return form.submit() // (a page without the dialog: the confirmation page asks)
     var body = message.querySelector('.body')
     var quote = d.querySelector('blockquote')
-    quote.replaceChildren.apply(quote, body ? Array.prototype.slice.call(body.cloneNode(true).childNodes) : [])
+    quote.replaceChildren.apply(quote, body ? Array.from(body.cloneNode(true).childNodes) : [])
     asking = message.id
     d.returnValue = ''
     d.showModal()

@@ -112,7 +112,7 @@
       .then(function (res) {
         if (id !== clientId) return
         if (res.status === 401 || res.status === 403) return location.reload() // signed out, or removed from a room
-        if (!res.ok) throw new Error('subscribe failed: ' + res.status)
+        if (!res.ok) throw new Error('subscribe: ' + res.status)
         tell(document, 'hearth:connection', { state: 'live' })
         for (var topic in followed) catchUp(followed[topic])
       })
@@ -139,7 +139,7 @@
     var query = '?after=' + room.position + '&event=' + encodeURIComponent(room.eventId)
     fetch(room.catchUp + query, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (res) {
-        if (!res.ok) throw Object.assign(new Error('catch-up failed: ' + res.status), { status: res.status })
+        if (!res.ok) throw Object.assign(new Error('catch-up: ' + res.status), { status: res.status })
         return res.json()
       })
       .then(function (data) {

@@ -38,7 +38,7 @@
   document.addEventListener('htmx:before:swap', function (e) {
     e.detail.tasks.forEach(function (task) {
       if (!(task.target instanceof Element) || !task.target.matches('[data-topic]')) return
-      Array.prototype.slice.call(task.fragment.children).forEach(function (node) {
+      Array.from(task.fragment.children).forEach(function (node) {
         if (node.id && document.getElementById(node.id)) node.remove()
       })
       // the reader's own post (a live event has no request): show it, wherever they were; the
@@ -83,7 +83,7 @@
     var shown = list.querySelectorAll('.message:not(.removed)').length
     var template = document.createElement('template')
     template.innerHTML = html
-    var nodes = Array.prototype.slice.call(template.content.children).filter(function (node) {
+    var nodes = Array.from(template.content.children).filter(function (node) {
       var signal = node.getAttribute('data-signal')
       // a person's new picture (or initials) replaces their face wherever the page shows it (ids are [a-z0-9])
       if (signal === 'picture') {
@@ -179,7 +179,7 @@
     timeline.addEventListener('scroll', function () { scrolled(timeline) }, { passive: true })
     var keep = new ResizeObserver(function () { if (atBottom.get(timeline)) toBottom(timeline) })
     keep.observe(timeline)
-    Array.prototype.forEach.call(timeline.children, function (child) { keep.observe(child) })
+    Array.from(timeline.children).forEach(function (child) { keep.observe(child) })
     newBelow(timeline).addEventListener('click', function () {
       toBottom(timeline)
       timeline.focus({ preventScroll: true })
@@ -218,7 +218,7 @@
     loading.add(timeline)
     fetch(link.href, { headers: { 'HX-Request': 'true' }, credentials: 'same-origin' })
       .then(function (res) {
-        if (!res.ok) throw new Error('older messages: ' + res.status)
+        if (!res.ok) throw new Error('older: ' + res.status)
         return res.text()
       })
       .then(function (html) {
@@ -235,7 +235,7 @@
     var template = document.createElement('template')
     template.innerHTML = html
     var next = template.content.querySelector('.older')
-    var items = Array.prototype.filter.call(template.content.querySelectorAll('.message'), function (item) {
+    var items = Array.from(template.content.querySelectorAll('.message')).filter(function (item) {
       return !document.getElementById(item.id)
     })
     // what the reader sees stays where it is: the distance from the bottom does not change

@@ -35,8 +35,8 @@
     var box = document.querySelector('form.composer textarea')
     // only after the reader's own request: a live event (a swap without one) leaves the focus alone
     if (box && e.detail.ctx.request && document.activeElement === document.body) box.focus()
+    localise()
   })
   document.addEventListener('DOMContentLoaded', function () { localise() })
-  document.addEventListener('htmx:after:swap', function () { localise() })
   document.addEventListener('htmx:after:process', function (e) { localise(e.target) })
 })()
