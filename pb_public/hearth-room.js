@@ -170,11 +170,13 @@
   function follow(timeline) {
     var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)))
     var unread = document.getElementById('unread')
-    if (target && timeline.contains(target)) atBottom.set(timeline, false)
+    // (#unread, where a room link leads, is a target too)
+    if (target && timeline.contains(target)) scrolled(timeline)
     else if (unread && timeline.contains(unread) && unread.offsetTop > timeline.clientHeight / 2) {
-      // the reader left off here: start at "New messages", unless it is already in view at the bottom
+      // the reader left off here: start at "New messages", unless it is already in view at the
+      // bottom; a room too short to scroll is at its bottom there, and follows new messages
       timeline.scrollTop = unread.offsetTop - timeline.offsetTop - NEAR_PX
-      atBottom.set(timeline, false)
+      scrolled(timeline)
     } else toBottom(timeline)
     timeline.addEventListener('scroll', function () { scrolled(timeline) }, { passive: true })
     var keep = new ResizeObserver(function () { if (atBottom.get(timeline)) toBottom(timeline) })
